@@ -7,6 +7,7 @@
 #define MMSIM_INTERNAL_H
 
 #include "mmsim/mm.h"
+#include "mmsim/reclaim.h"
 
 /* ---- struct page: 16 bytes per simulated frame ---- */
 
@@ -67,6 +68,7 @@ enum lru_list {
 struct lruvec {
 	struct pfn_list lists[NR_LRU_LISTS]; /* head = first (most recently added) */
 	uint64_t nr_pages[NR_LRU_LISTS];
+	uint64_t zone_nr_pages[MM_MAX_NR_ZONES][NR_LRU_LISTS]; /* lru_zone_size */
 	uint64_t anon_cost, file_cost;       /* lru_note_cost */
 	uint64_t refaults[2];                /* workingset refaults seen at the last reclaim (anon, file) */
 	uint64_t nonresident_age;            /* workingset_age_nonresident clock */
@@ -78,25 +80,33 @@ struct swap_info {
 	uint64_t pages;           /* usable slots (si->pages) */
 	uint64_t max;             /* slots incl. the header */
 	uint64_t inuse_pages;
-	uint32_t *cluster_next;   /* allocator state: owned by swapfile.c */
+	uint32_t *cluster_next;   /* SSD: per cluster, next free-list link (swapfile.c) */
+	uint16_t *cluster_count;  /* SSD: slots in use per cluster */
 	uint32_t nr_clusters;
-	uint32_t cluster_cursor;
+	uint32_t free_head, free_tail;       /* SSD: free-cluster FIFO (MM_NIL = empty) */
+	uint32_t cur_cluster;     /* SSD: cluster being filled (the per-cpu cluster), MM_NIL = none */
+	uint32_t cur_offset;      /* next slot to try inside cur_cluster */
+	uint32_t nonfull_head, nonfull_tail; /* SSD: partly used clusters FIFO */
+	uint8_t *cluster_flags;   /* SSD: on the free / nonfull list */
+	uint64_t cluster_next_rot;/* rotational: linear scan position (si->cluster_next) */
 	bool rotational;
 };
-
 /* ---- owners: processes (mm_struct), files (address_space), the kernel ---- */
-enum mm_owner_kind { MM_OWNER_FREE, MM_OWNER_KERNEL, MM_OWNER_PROCESS, MM_OWNER_FILE };
+/* enum mm_owner_kind is public (mmsim/reclaim.h). */
 
 /*
  * A process's page table entry or a file's page-cache slot, one uint32_t:
- * 0 = none; PTE_PRESENT|pfn = resident; PTE_SWAP|slot = swapped out
- * (processes) or PTE_SHADOW|eviction age (files: a workingset shadow entry).
+ * 0 = none; PTE_PRESENT|pfn = resident (PTE_YOUNG: the hardware accessed
+ * bit of a mapped anon page); PTE_SWAP|slot = swapped out (processes) or
+ * PTE_SHADOW|shadow (files: a workingset shadow entry).
  */
 #define PTE_NONE 0u
 #define PTE_PRESENT (1u << 31)
 #define PTE_SWAP (1u << 30)
 #define PTE_SHADOW (1u << 30)
+#define PTE_YOUNG (1u << 30)       /* only together with PTE_PRESENT */
 #define PTE_VALUE_MASK ((1u << 30) - 1)
+#define PTES_PER_TABLE 512u        /* PTRS_PER_PTE: one page-table page maps 512 entries */
 
 struct mm_owner {
 	enum mm_owner_kind kind;
@@ -106,8 +116,10 @@ struct mm_owner {
 	char name[24];
 	uint32_t *pte;            /* process: page table; file: page cache (xarray) */
 	uint32_t nr_pte;          /* entries allocated */
+	uint64_t *pt_map;         /* process: bit per PTE table that is populated */
 	uint64_t rss_anon, rss_file, swapents, nr_kernel; /* get_mm_counter */
 	uint64_t pgtables;        /* populated PTE-table pages (mm_pgtables_bytes / PAGE_SIZE) */
+	uint64_t nr_cache;        /* file: resident page-cache pages */
 };
 
 /* ---- struct pglist_data: the node, i.e. the whole simulated machine ---- */
