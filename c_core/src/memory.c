@@ -52,7 +52,7 @@ enum mm_fault_result mm_anon_touch(struct mm_node *n, struct mm_task *t, uint32_
 {
 	uint32_t id = task_owner(t);
 	struct mm_owner *o = owner_get(n, id);
-	enum mm_fault_result fail;
+	enum mm_fault_result fail = MM_FAULT_OOM;
 
 	if (!o || o->kind != MM_OWNER_PROCESS || vpn > MM_MAX_VPN)
 		return MM_FAULT_EINVAL;
@@ -132,7 +132,7 @@ static enum mm_fault_result file_access(struct mm_node *n, struct mm_task *t, ui
 					bool write)
 {
 	struct mm_owner *f = owner_get(n, file);
-	enum mm_fault_result fail, result = MM_FAULT_MINOR;
+	enum mm_fault_result fail = MM_FAULT_OOM, result = MM_FAULT_MINOR;
 
 	if (!f || f->kind != MM_OWNER_FILE || f->dead || index > MM_MAX_VPN)
 		return MM_FAULT_EINVAL;

@@ -95,6 +95,11 @@ static int validate(const struct mm_config *cfg, char *err, size_t errlen)
 		snprintf(err, errlen, "swappiness: %u is out of range (allowed 0..200)", cfg->swappiness);
 		return -1;
 	}
+	if (cfg->swap_pages == 1 || cfg->swap_pages > (1u << 30) - 1) {
+		snprintf(err, errlen, "swap_pages: %llu is out of range (allowed 0 = no swap, or 2..%u)",
+			 (unsigned long long)cfg->swap_pages, (1u << 30) - 1);
+		return -1;
+	}
 	if (cfg->max_owners < 1 || cfg->max_owners > 65535) {
 		snprintf(err, errlen, "max_owners: %u is out of range (allowed 1..65535)", cfg->max_owners);
 		return -1;

@@ -8,8 +8,12 @@
 
 #include "reclaim_internal.h"
 
-int reclaim_state_init(struct mm_node *n, char *err, size_t errlen)
+/* mm_node_create has validated cfg (swappiness, swap_pages, max_owners); a host allocation failure leaves
+ * no swap device / no owner table, which later calls report. */
+void reclaim_state_init(struct mm_node *n)
 {
+	char err[160];
+
 	memset(&n->lruvec, 0, sizeof(n->lruvec));
 	for (int l = 0; l < NR_LRU_LISTS; l++)
 		n->lruvec.lists[l].first = n->lruvec.lists[l].last = MM_NIL;
@@ -18,17 +22,10 @@ int reclaim_state_init(struct mm_node *n, char *err, size_t errlen)
 	n->kswapd_highest_zoneidx = MM_MAX_NR_ZONES;
 	n->kswapd_failures = 0;
 	n->kswapd_sleeping = true; /* kswapd starts in kswapd_try_to_sleep */
-	if (n->cfg.swappiness > 200) {
-		snprintf(err, errlen, "swappiness: %u is out of range (0..200)", n->cfg.swappiness);
-		return -1;
-	}
-	if (swap_init(n, err, errlen))
-		return -1;
-	if (owners_init(n, err, errlen)) {
+	if (swap_init(n, err, sizeof(err)))
 		swap_destroy(n);
-		return -1;
-	}
-	return 0;
+	if (owners_init(n, err, sizeof(err)))
+		owners_destroy(n);
 }
 
 void reclaim_state_destroy(struct mm_node *n)
