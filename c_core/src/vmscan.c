@@ -307,8 +307,10 @@ static void shrink_folio_list(struct mm_node *n, struct scan_control *sc, const 
 		if (ref == FOLIOREF_KEEP)
 			goto keep;
 		if (!file) {
-			if (!(sc->gfp_mask & __GFP_IO) || !sc->may_swap || !reclaim_anon_folio(n, sc, pfn))
-				goto activate;
+			if (!(sc->gfp_mask & __GFP_IO) || !sc->may_swap)
+				goto keep; /* add_to_swap needs __GFP_IO */
+			if (!reclaim_anon_folio(n, sc, pfn))
+				goto activate; /* no swap slot: activate_locked_split */
 			st->nr_pageout++;
 			st->nr_io++;
 			sc->reclaimed_anon++;
