@@ -33,10 +33,13 @@ uint64_t try_to_free_pages(struct mm_node *n, struct mm_task *t, unsigned order,
 	return 0;
 }
 
+/* mm/vmscan.c: zone_reclaimable_pages (file LRU, plus anon when swap has room) */
 uint64_t zone_reclaimable_pages(const struct mm_node *n, const struct zone *z)
 {
-	(void)n, (void)z;
-	return 0;
+	uint64_t nr = z->vm_stat[NR_ZONE_INACTIVE_FILE] + z->vm_stat[NR_ZONE_ACTIVE_FILE];
+	if (n->swap.pages > n->swap.inuse_pages)
+		nr += z->vm_stat[NR_ZONE_INACTIVE_ANON] + z->vm_stat[NR_ZONE_ACTIVE_ANON];
+	return nr;
 }
 
 bool out_of_memory(struct mm_node *n, struct mm_task *t, unsigned order, gfp_t gfp)
