@@ -9,6 +9,14 @@
 #include "mmsim/mm.h"
 #include "mmsim/reclaim.h"
 
+/* Tests (C++) include this file to reach the allocator's internals. */
+#ifdef __cplusplus
+extern "C" {
+#define MMSIM_STATIC_ASSERT static_assert
+#else
+#define MMSIM_STATIC_ASSERT _Static_assert
+#endif
+
 /* ---- struct page: 16 bytes per simulated frame ---- */
 
 /* Page flags (a subset of enum pageflags). */
@@ -30,7 +38,7 @@ struct page {
 	uint8_t order;       /* buddy order (PG_buddy) or allocation order (PG_head) */
 	uint8_t flags;       /* PG_* */
 };
-_Static_assert(sizeof(struct page) == 16, "struct page must stay 16 bytes");
+MMSIM_STATIC_ASSERT(sizeof(struct page) == 16, "struct page must stay 16 bytes");
 
 /* A pfn-linked doubly linked list (list_head over pfn indices). */
 struct pfn_list {
@@ -274,5 +282,9 @@ static inline void mod_node_state(struct mm_node *n, enum mm_stat_item item, int
 {
 	n->stat[item] += (uint64_t)nr;
 }
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* MMSIM_INTERNAL_H */

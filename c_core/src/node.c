@@ -121,7 +121,7 @@ static int validate(const struct mm_config *cfg, char *err, size_t errlen)
 		}
 		if (present > spanned || managed > present) {
 			snprintf(err, errlen,
-				 "zone %s: managed %llu <= present %llu <= spanned %llu does not hold",
+				 "zone %s: managed %llu, present %llu, spanned %llu pages (allowed managed <= present <= spanned)",
 				 zone_names[i], (unsigned long long)managed, (unsigned long long)present,
 				 (unsigned long long)spanned);
 			return -1;
@@ -137,7 +137,7 @@ static int validate(const struct mm_config *cfg, char *err, size_t errlen)
 	    !(cfg->zone[MM_ZONE_NORMAL].spanned || layout_spanned(cfg, MM_ZONE_NORMAL)) &&
 	    !(cfg->zone[MM_ZONE_DMA32].spanned || layout_spanned(cfg, MM_ZONE_DMA32)) &&
 	    !(cfg->zone[MM_ZONE_DMA].spanned || layout_spanned(cfg, MM_ZONE_DMA))) {
-		snprintf(err, errlen, "zone Movable: needs a lowmem zone beside it");
+		snprintf(err, errlen, "zone Movable: populated without a lowmem zone (allowed only beside DMA, DMA32 or Normal)");
 		return -1;
 	}
 	return 0;
