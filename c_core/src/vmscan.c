@@ -137,7 +137,7 @@ static uint64_t lruvec_lru_size(const struct mm_node *n, enum lru_list lru, int 
 {
 	uint64_t size = 0;
 	for (int z = 0; z <= zone_idx && z < MM_MAX_NR_ZONES; z++)
-		size += n->lruvec.zone_nr_pages[z][lru];
+		size += n->zones[z].vm_stat[NR_ZONE_INACTIVE_ANON + lru];
 	return size;
 }
 
@@ -503,10 +503,9 @@ uint64_t try_to_free_pages(struct mm_node *n, struct mm_task *t, unsigned order,
 /* mm/vmscan.c: zone_reclaimable_pages */
 uint64_t zone_reclaimable_pages(const struct mm_node *n, const struct zone *z)
 {
-	const uint64_t *lru = n->lruvec.zone_nr_pages[z->idx];
-	uint64_t nr = lru[LRU_INACTIVE_FILE] + lru[LRU_ACTIVE_FILE];
+	uint64_t nr = z->vm_stat[NR_ZONE_INACTIVE_FILE] + z->vm_stat[NR_ZONE_ACTIVE_FILE];
 
 	if (can_reclaim_anon_pages(n))
-		nr += lru[LRU_INACTIVE_ANON] + lru[LRU_ACTIVE_ANON];
+		nr += z->vm_stat[NR_ZONE_INACTIVE_ANON] + z->vm_stat[NR_ZONE_ACTIVE_ANON];
 	return nr;
 }
