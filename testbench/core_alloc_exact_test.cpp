@@ -36,7 +36,7 @@ TEST(CoreAllocExact, FivePagesBothPoliciesKeep0To4)
         EXPECT_EQ(mm_stat(n.get(), NR_FREE_PAGES), 1024u - 5) << p;
         EXPECT_EQ(mm_stat(n.get(), NR_KERNEL_PAGES), 5u) << p;
         for (uint32_t i = 0; i < 5; i++)
-            EXPECT_EQ(n->mem_map[i].flags, PG_head) << i; // split into order-0 pages
+            EXPECT_EQ(unsigned(n->mem_map[i].flags), unsigned(PG_head)) << i; // split into order-0 pages
         EXPECT_EQ(check_msg(n.get()), "") << p;
         mm_free_pages_exact(n.get(), 0, 5 * MM_PAGE_SIZE);
         EXPECT_EQ(free_blocks(n.get(), MM_ZONE_NORMAL, 10), V({0})) << p;

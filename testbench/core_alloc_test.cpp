@@ -6,7 +6,15 @@ namespace {
 
 constexpr uint64_t kOneBlock = 1024; // 4 MiB: exactly one order-10 block
 
-TEST(CoreBuddy, StructPageIs16Bytes) { EXPECT_EQ(sizeof(struct page), 16u); }
+TEST(CoreBuddy, SixteenHostBytesPerFrame)
+{
+    EXPECT_EQ(sizeof(struct page), 16u);
+    EXPECT_EQ(mm_host_bytes_per_frame(), 16u);
+    // 8 GiB: 2097152 frames * 16 = 32 MiB, plus the fixed node structure (< 16 KiB)
+    NodePtr n = make_single_node(2097152);
+    EXPECT_GE(mm_host_bytes(n.get()), 32ull << 20);
+    EXPECT_LT(mm_host_bytes(n.get()), (32ull << 20) + (16u << 10));
+}
 
 TEST(CoreBuddy, BootLeavesAlignedMaxOrderBlocksInPfnOrder)
 {
@@ -105,9 +113,10 @@ TEST(CoreBuddy, UnmovableRequestClaimsAWholeMovablePageblock)
     // block (two pageblocks) whole: __rmqueue_claim -> try_to_steal_block.
     NodePtr n = make_single_node(2 * kOneBlock);
     alloc_or_die(n.get(), 0, GFP_KERNEL);
-    EXPECT_EQ(n->pageblock_mt[0], MM_MIGRATE_UNMOVABLE);
-    EXPECT_EQ(n->pageblock_mt[1], MM_MIGRATE_UNMOVABLE);
-    EXPECT_EQ(n->pageblock_mt[2], MM_MIGRATE_MOVABLE);
+    EXPECT_EQ(get_pageblock_migratetype(n.get(), 0), MM_MIGRATE_UNMOVABLE);
+    EXPECT_EQ(get_pageblock_migratetype(n.get(), 512), MM_MIGRATE_UNMOVABLE);
+    EXPECT_EQ(get_pageblock_migratetype(n.get(), 1024), MM_MIGRATE_MOVABLE);
+    EXPECT_EQ(get_pageblock_migratetype(n.get(), 1535), MM_MIGRATE_MOVABLE);
     EXPECT_EQ(free_list(n.get(), MM_ZONE_NORMAL, 9, MM_MIGRATE_UNMOVABLE), std::vector<uint32_t>({512}));
     EXPECT_EQ(free_list(n.get(), MM_ZONE_NORMAL, 10, MM_MIGRATE_MOVABLE), std::vector<uint32_t>({1024}));
     // a movable request stays on the Movable block
