@@ -330,6 +330,39 @@ TEST(Kswapd, WakeConditionsAndSleepCounters)
 	mm_node_destroy(n);
 }
 
+// With nothing reclaimable, kswapd_failures counts balance runs without progress; at
+// MAX_RECLAIM_RETRIES kswapd sleeps although unbalanced and wakeup_kswapd leaves it asleep.
+TEST(Kswapd, GivesUpAfterMaxReclaimRetries)
+{
+	FakeHost h;
+	mm_node *n = make_node(h, kRam, 0); // no swap: anon pages cannot be reclaimed
+	uint32_t p = new_owner(n, MM_OWNER_PROCESS);
+	uint32_t vpn = 0;
+	fill_until_low(n, p, vpn);
+	mm_task t{ p, 0, nullptr };
+	mm_task k{ MM_NIL, MM_PF_KSWAPD, nullptr };
+	for (int i = 1; i <= MM_MAX_RECLAIM_RETRIES; i++) {
+		EXPECT_FALSE(mm_prepare_kswapd_sleep(n, 0, MM_ZONE_MOVABLE));
+		mm_balance_pgdat(n, &k, 0, MM_ZONE_MOVABLE);
+		EXPECT_EQ(mm_kswapd_failures(n), i);
+	}
+	EXPECT_EQ(h.count(FakeStep::EVENT, MM_EV_KSWAPD_FAILED), 1u);
+	EXPECT_FALSE(mm_pgdat_balanced(n, 0, MM_ZONE_MOVABLE));
+	EXPECT_TRUE(mm_prepare_kswapd_sleep(n, 0, MM_ZONE_MOVABLE));
+	ASSERT_EQ(mm_kswapd_sleep_begin(n, 0, MM_ZONE_MOVABLE), MM_KSWAPD_NAP);
+	ASSERT_EQ(mm_kswapd_sleep_after_nap(n, false, 0, MM_ZONE_MOVABLE), MM_KSWAPD_SLEEP);
+	EXPECT_EQ(h.count(FakeStep::EVENT, MM_EV_KSWAPD_SLEEP), 1u);
+	uint64_t wakes = h.kswapd_wakes;
+	mm_anon_touch(n, &t, vpn++); // below low: the slow path calls wakeup_kswapd
+	EXPECT_EQ(h.kswapd_wakes, wakes);
+	EXPECT_TRUE(mm_kswapd_is_sleeping(n));
+	std::string zi(1 << 14, '\0');
+	zi.resize(mm_dump_zoneinfo(n, &zi[0], zi.size()));
+	EXPECT_NE(zi.find("node_unreclaimable:  1"), std::string::npos);
+	EXPECT_EQ(check(n), "");
+	mm_node_destroy(n);
+}
+
 // xorshift64*: the tests' own seeded PRNG
 struct Rng {
 	uint64_t s;
@@ -344,15 +377,19 @@ struct Rng {
 	uint32_t below(uint32_t n) { return (uint32_t)(next() % n); }
 };
 
-TEST(ReclaimRandom, CheckHoldsAfterEveryReclaimPass)
+// One seeded random run; returns /proc/vmstat at the end. With check_every, checks at every
+// reclaim pass, io_wait, kswapd step and OOM kill.
+std::string random_run(uint64_t seed, bool check_every, uint64_t *nchecks)
 {
 	FakeHost h;
 	h.record = false;
 	mm_node *n = make_node(h, 4096, 2048, 100); // 16 MiB RAM, 8 MiB swap
-	ASSERT_NE(n, nullptr);
+	EXPECT_NE(n, nullptr);
 	uint64_t checks = 0;
 	std::string failure;
 	auto do_check = [&] {
+		if (!check_every)
+			return;
 		checks++;
 		std::string m = check(n);
 		if (!m.empty() && failure.empty())
@@ -360,11 +397,12 @@ TEST(ReclaimRandom, CheckHoldsAfterEveryReclaimPass)
 	};
 	h.on_io_wait = do_check; // every batch's wait is a consistent point
 	h.on_event = [&](const mm_event &ev) {
-		if (ev.type == MM_EV_DIRECT_RECLAIM_END || ev.type == MM_EV_KSWAPD_BALANCED || ev.type == MM_EV_OOM_KILL)
+		if (ev.type == MM_EV_RECLAIM_PASS || ev.type == MM_EV_DIRECT_RECLAIM_END ||
+		    ev.type == MM_EV_KSWAPD_BALANCED || ev.type == MM_EV_OOM_KILL)
 			do_check();
 	};
 	KswapdSim k(n, h);
-	Rng rng(42);
+	Rng rng(seed);
 	std::vector<uint32_t> procs, files;
 	for (int i = 0; i < 4; i++)
 		procs.push_back(new_owner(n, MM_OWNER_PROCESS, (int)rng.below(2001) - 1000));
@@ -396,14 +434,32 @@ TEST(ReclaimRandom, CheckHoldsAfterEveryReclaimPass)
 			break;
 	}
 	EXPECT_EQ(failure, "");
-	EXPECT_GT(checks, 1000u);
 	EXPECT_GT(mm_event_count(n, PSWPOUT), 0u);
 	EXPECT_GT(mm_event_count(n, PSWPIN), 0u);
 	EXPECT_GT(mm_event_count(n, PGSTEAL_KSWAPD), 0u);
 	EXPECT_GT(mm_event_count(n, PGSTEAL_DIRECT), 0u);
 	EXPECT_GT(mm_event_count(n, OOM_KILL), 0u);
 	EXPECT_EQ(check(n), "");
+	std::string dump(1 << 16, '\0');
+	dump.resize(mm_dump_vmstat(n, &dump[0], dump.size()));
 	mm_node_destroy(n);
+	*nchecks = checks;
+	return dump;
+}
+
+TEST(ReclaimRandom, CheckHoldsAfterEveryReclaimPass)
+{
+	uint64_t checks = 0;
+	random_run(42, true, &checks);
+	EXPECT_GT(checks, 10000u);
+}
+
+TEST(ReclaimRandom, SameSeedSameResult)
+{
+	uint64_t c;
+	std::string a = random_run(7, false, &c), b = random_run(7, false, &c), other = random_run(8, false, &c);
+	EXPECT_EQ(a, b);
+	EXPECT_NE(a, other);
 }
 
 } // namespace

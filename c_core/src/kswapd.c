@@ -202,6 +202,7 @@ enum mm_kswapd_step mm_kswapd_sleep_after_nap(struct mm_node *n, bool woken_earl
 	if (mm_prepare_kswapd_sleep(n, reclaim_order, highest_zoneidx)) {
 		n->kswapd_sleeping = true;
 		count_vm_events(n, KSWAPD_SLEEP, 1);
+		host_event(n, MM_EV_KSWAPD_SLEEP, MM_NIL, reclaim_order, highest_zoneidx, 0);
 		return MM_KSWAPD_SLEEP;
 	}
 	n->kswapd_sleeping = false;

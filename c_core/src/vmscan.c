@@ -426,10 +426,12 @@ static void shrink_lruvec(struct mm_node *n, struct scan_control *sc)
 /* mm/vmscan.c: shrink_node (one node, no memcgs, no slab shrinkers) */
 void shrink_node(struct mm_node *n, struct scan_control *sc)
 {
-	uint64_t nr_reclaimed = sc->nr_reclaimed;
+	uint64_t nr_reclaimed = sc->nr_reclaimed, nr_scanned = sc->nr_scanned;
 
 	prepare_scan_control(n, sc);
 	shrink_lruvec(n, sc);
+	host_event(n, MM_EV_RECLAIM_PASS, sc->kswapd ? MM_NIL : task_owner(sc->task),
+		   (int64_t)(sc->nr_scanned - nr_scanned), (int64_t)(sc->nr_reclaimed - nr_reclaimed), sc->priority);
 	if (sc->nr_reclaimed - nr_reclaimed)
 		n->kswapd_failures = 0;
 	else if (sc->cache_trim_mode)
