@@ -174,16 +174,13 @@ static int find_suitable_fallback(const struct free_area *area, unsigned order, 
 	return -1;
 }
 
-/*
- * mm/page_alloc.c: prep_move_freepages_block -- free and movable pages of the
- * pageblock holding pfn; false if the block crosses the zone's managed range.
- */
+/* mm/page_alloc.c: prep_move_freepages_block (free and PG_lru pages of pfn's pageblock) */
 static bool prep_move_freepages_block(struct mm_node *n, const struct zone *z, uint32_t pfn,
 				      uint32_t *start, unsigned *free_pages, unsigned *movable_pages)
 {
 	uint32_t s = pfn & ~((1u << MM_PAGEBLOCK_ORDER) - 1);
 	uint32_t e = s + (1u << MM_PAGEBLOCK_ORDER);
-	if (s < z->zone_start_pfn || e > z->zone_start_pfn + z->managed_pages)
+	if (s < z->zone_start_pfn || e > zone_end_pfn(z))
 		return false;
 	*start = s;
 	*free_pages = *movable_pages = 0;
@@ -467,6 +464,9 @@ void alloc_pages_typed(struct mm_node *n, struct mm_task *t, unsigned order, gfp
 		       enum mm_page_type type, struct mm_alloc_result *res)
 {
 	struct alloc_context ac;
+	struct mm_alloc_result local;
+	if (!res)
+		res = &local;
 	res->status = MM_ALLOC_FAILED;
 	res->pfn = MM_NIL;
 	res->slowpath = false;
@@ -474,7 +474,9 @@ void alloc_pages_typed(struct mm_node *n, struct mm_task *t, unsigned order, gfp
 	res->reclaimed = 0;
 	res->oom_invoked = false;
 	if (order > MM_MAX_PAGE_ORDER || !prepare_alloc_context(n, gfp, &ac)) {
+		/* __alloc_pages: WARN_ON_ONCE_GFP(order > MAX_PAGE_ORDER) and NULL */
 		n->events[ALLOCFAIL]++;
+		host_event(n, MM_EV_ALLOC_FAIL, t ? t->owner : MM_NIL, order, gfp, 0);
 		return;
 	}
 	uint32_t pfn = MM_NIL;
