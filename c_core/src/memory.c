@@ -162,7 +162,7 @@ static enum mm_fault_result file_access(struct mm_node *n, struct mm_task *t, ui
 			pfn = e & PTE_VALUE_MASK;
 			result = MM_FAULT_HIT;
 		} else {
-			if ((e & PTE_SHADOW) && !write) {
+			if (e & PTE_SHADOW) { /* filemap_add_folio: reads and writes alike */
 				workingset_refault(n, pfn, e & PTE_VALUE_MASK);
 				result = MM_FAULT_REFAULT;
 			}
