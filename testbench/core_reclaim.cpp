@@ -330,6 +330,62 @@ TEST(Kswapd, WakeConditionsAndSleepCounters)
 	mm_node_destroy(n);
 }
 
+// A rotational swap device allocates slots by a linear scan from cluster_next.
+TEST(Swap, RotationalDeviceScansLinearly)
+{
+	FakeHost h;
+	mm_config cfg;
+	char err[256];
+	mm_config_default(&cfg, kRam);
+	cfg.swap_pages = kSwap;
+	cfg.swap_rotational = true;
+	mm_node *n = mm_node_create(&cfg, h.host(), err, sizeof(err));
+	ASSERT_NE(n, nullptr) << err;
+	uint32_t p = new_owner(n, MM_OWNER_PROCESS);
+	mm_task t{ p, 0, nullptr };
+	for (uint32_t v = 0; v < 20000; v++)
+		mm_anon_touch(n, &t, v);
+	// the first swap writes take slots 1, 2, 3, ... in order
+	long w = h.find(FakeStep::SWAP_WRITE);
+	ASSERT_GE(w, 0);
+	for (int64_t slot = 1; slot <= 16; slot++) {
+		EXPECT_EQ(h.steps[w].b, slot);
+		w = h.find(FakeStep::SWAP_WRITE, -1, (size_t)w + 1);
+	}
+	mm_anon_unmap(n, &t, 0, 20000);
+	mm_swapinfo si;
+	mm_si_swapinfo(n, &si);
+	EXPECT_EQ(si.freeswap, kSwap - 1);
+	EXPECT_EQ(check(n), "");
+	mm_node_destroy(n);
+}
+
+TEST(Swap, SsdClustersAndFullDevice)
+{
+	FakeHost h;
+	mm_node *n = make_node(h, kRam, 2048); // 4 clusters of 512; cluster 0 holds the header
+	uint32_t p = new_owner(n, MM_OWNER_PROCESS);
+	mm_task t{ p, 0, nullptr };
+	mm_fault_result r = MM_FAULT_MINOR;
+	for (uint32_t v = 0; v < 30000 && r != MM_FAULT_KILLED; v++)
+		r = mm_anon_touch(n, &t, v);
+	EXPECT_EQ(r, MM_FAULT_KILLED); // swap full, nothing else to reclaim: OOM
+	// the free clusters 1, 2, 3 first (slots 512..2047), then the nonfull cluster 0 from slot 1
+	std::vector<int64_t> slots;
+	for (const auto &s : h.steps)
+		if (s.kind == FakeStep::SWAP_WRITE)
+			slots.push_back(s.b);
+	ASSERT_EQ(slots.size(), 2047u);
+	for (size_t k = 0; k < slots.size(); k++)
+		ASSERT_EQ(slots[k], k < 1536 ? (int64_t)(512 + k) : (int64_t)(k - 1536 + 1)) << k;
+	mm_swapinfo si;
+	mm_si_swapinfo(n, &si);
+	EXPECT_EQ(si.totalswap, 2047u);
+	EXPECT_EQ(si.freeswap, 2047u); // the victim's slots were freed
+	EXPECT_EQ(check(n), "");
+	mm_node_destroy(n);
+}
+
 // With nothing reclaimable, kswapd_failures counts balance runs without progress; at
 // MAX_RECLAIM_RETRIES kswapd sleeps although unbalanced and wakeup_kswapd leaves it asleep.
 TEST(Kswapd, GivesUpAfterMaxReclaimRetries)

@@ -73,6 +73,16 @@ uint32_t mm_owner_create(struct mm_node *n, enum mm_owner_kind kind, int oom_sco
 	return MM_NIL;
 }
 
+int mm_owner_set_oom_score_adj(struct mm_node *n, uint32_t id, int oom_score_adj)
+{
+	struct mm_owner *o = owner_get(n, id);
+
+	if (!o || oom_score_adj < MM_OOM_SCORE_ADJ_MIN || oom_score_adj > MM_OOM_SCORE_ADJ_MAX)
+		return -1;
+	o->oom_score_adj = oom_score_adj;
+	return 0;
+}
+
 /* Grow the page table / page cache so that idx is a valid entry. */
 int owner_reserve_pte(struct mm_node *n, struct mm_owner *o, uint32_t idx)
 {

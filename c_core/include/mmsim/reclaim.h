@@ -37,6 +37,8 @@ enum mm_owner_kind { MM_OWNER_FREE, MM_OWNER_KERNEL, MM_OWNER_PROCESS, MM_OWNER_
  */
 uint32_t mm_owner_create(struct mm_node *n, enum mm_owner_kind kind, int oom_score_adj,
 			 const char *name, char *err, size_t errlen);
+/* Writes /proc/PID/oom_score_adj; 0, or -1 for an unknown owner or adj outside -1000..1000. */
+int mm_owner_set_oom_score_adj(struct mm_node *n, uint32_t owner, int oom_score_adj);
 /* Process exit / file deletion: frees every page, swap slot and shadow entry it holds. */
 void mm_owner_exit(struct mm_node *n, uint32_t owner);
 
