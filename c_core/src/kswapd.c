@@ -118,7 +118,6 @@ int mm_balance_pgdat(struct mm_node *n, struct mm_task *kswapd, int order, int h
 	sc.kswapd = true;
 	sc.gfp_mask = GFP_KERNEL;
 	sc.order = order;
-	sc.may_unmap = true;
 	if (kswapd)
 		kswapd->flags |= MM_PF_KSWAPD | MM_PF_MEMALLOC;
 	count_vm_events(n, PAGEOUTRUN, 1);

@@ -313,12 +313,10 @@ static void shrink_folio_list(struct mm_node *n, struct scan_control *sc, const 
 				goto activate; /* no swap slot: activate_locked_split */
 			st->nr_pageout++;
 			st->nr_io++;
-			sc->reclaimed_anon++;
 		} else {
 			if ((p->flags & PG_dirty) && (ref == FOLIOREF_RECLAIM_CLEAN || !sc->may_writepage))
 				goto keep;
 			reclaim_file_folio(n, sc, pfn, st);
-			sc->reclaimed_file++;
 		}
 		user_folio_free(n, pfn);
 		host_cpu(n, sc->task, MM_COST_PAGE_FREED, 1);
@@ -491,7 +489,6 @@ uint64_t try_to_free_pages(struct mm_node *n, struct mm_task *t, unsigned order,
 	sc.priority = MM_DEF_PRIORITY;
 	sc.reclaim_idx = zone < 0 ? MM_ZONE_NORMAL : zone;
 	sc.may_writepage = true;
-	sc.may_unmap = true;
 	sc.may_swap = true;
 	unsigned saved = t ? t->flags : 0;
 	if (t)
