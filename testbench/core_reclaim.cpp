@@ -214,6 +214,7 @@ TEST(Lru, SwapInIsAMajorFaultThatFreesTheSlot)
 	EXPECT_EQ(mm_anon_touch(n, &t, 0), MM_FAULT_MAJOR);
 	EXPECT_EQ(mm_event_count(n, PGMAJFAULT), majflt + 1);
 	EXPECT_EQ(mm_event_count(n, PSWPIN), 1u);
+	EXPECT_EQ(mm_stat(n, WORKINGSET_REFAULT_ANON), 1u); // its slot held the eviction's shadow
 	EXPECT_EQ(h.swap_reads, reads + 1);
 	EXPECT_EQ(h.steps.back().kind, FakeStep::IO_WAIT); // the fault waited for its read last
 	mm_owner_info after;

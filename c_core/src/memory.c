@@ -84,13 +84,17 @@ enum mm_fault_result mm_anon_touch(struct mm_node *n, struct mm_task *t, uint32_
 	}
 	o->pte[vpn] = PTE_PRESENT | PTE_YOUNG | pfn;
 	o->rss_anon++;
-	folio_add_lru(n, pfn);
 	if (!swapped) {
+		folio_add_lru(n, pfn);
 		owner_note_pte_populated(o, vpn);
 		return MM_FAULT_MINOR;
 	}
 	/* do_swap_page: the state moves first, then the read is queued and waited for */
 	uint32_t slot = e & PTE_VALUE_MASK;
+	uint32_t shadow = n->swap.shadow[slot]; /* get_shadow_from_swap_cache */
+	if (shadow & PTE_SHADOW)
+		workingset_refault(n, pfn, shadow & PTE_VALUE_MASK);
+	folio_add_lru(n, pfn);
 	swap_free(n, slot);
 	o->swapents--;
 	count_vm_events(n, PSWPIN, 1);

@@ -263,6 +263,7 @@ static bool reclaim_anon_folio(struct mm_node *n, struct scan_control *sc, uint3
 		return false;
 	struct mm_owner *o = &n->owners[p->owner];
 	o->pte[p->index] = PTE_SWAP | slot;
+	n->swap.shadow[slot] = PTE_SHADOW | workingset_eviction(n, p); /* __delete_from_swap_cache */
 	o->rss_anon--;
 	o->swapents++;
 	host_cpu(n, sc->task, MM_COST_PAGE_UNMAPPED, 1);
