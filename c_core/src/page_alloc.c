@@ -361,12 +361,13 @@ void free_one_page(struct mm_node *n, struct zone *z, uint32_t pfn, unsigned ord
 	__free_one_page(n, z, pfn, order, get_pfnblock_migratetype(n, pfn), to_tail);
 }
 
+/* page_zone: zones are consecutive, so the highest populated zone starting at or below pfn */
 struct zone *pfn_zone(struct mm_node *n, uint32_t pfn)
 {
-	for (int i = 0; i < MM_MAX_NR_ZONES; i++) {
-		struct zone *z = &n->zones[i];
-		if (pfn - z->zone_start_pfn < z->spanned_pages)
-			return z;
+	for (int i = 0; n->zonelist[i] >= 0; i++) {
+		struct zone *z = &n->zones[n->zonelist[i]];
+		if (pfn >= z->zone_start_pfn)
+			return pfn - z->zone_start_pfn < z->spanned_pages ? z : NULL;
 	}
 	return NULL;
 }
@@ -410,10 +411,11 @@ uint32_t get_page_from_freelist(struct mm_node *n, gfp_t gfp, unsigned order, un
 				const struct alloc_context *ac)
 {
 	(void)gfp;
+	if (ac->zoneref < 0)
+		return MM_NIL;
 retry:
-	for (int i = 0; n->zonelist[i] >= 0; i++) {
-		if (n->zonelist[i] > ac->highest_zoneidx)
-			continue;
+	/* for_next_zone_zonelist_nodemask: from the preferred zone down */
+	for (int i = ac->zoneref; n->zonelist[i] >= 0; i++) {
 		struct zone *z = &n->zones[n->zonelist[i]];
 		uint64_t mark = wmark_pages(z, alloc_flags & ALLOC_WMARK_MASK);
 		/* zone_watermark_fast's order-0 shortcut, inlined for the hot path */
@@ -440,14 +442,12 @@ bool prepare_alloc_context(const struct mm_node *n, gfp_t gfp, struct alloc_cont
 	if (ac->migratetype >= MM_MIGRATE_PCPTYPES) /* __GFP_MOVABLE|__GFP_RECLAIMABLE */
 		ac->migratetype = MM_MIGRATE_UNMOVABLE;
 	ac->preferred_zoneidx = -1;
+	ac->zoneref = -1;
 	if (ac->highest_zoneidx < 0)
 		return false;
-	for (int i = 0; n->zonelist[i] >= 0; i++) {
-		if (n->zonelist[i] <= ac->highest_zoneidx) {
-			ac->preferred_zoneidx = n->zonelist[i];
-			break;
-		}
-	}
+	ac->zoneref = n->first_zoneref[ac->highest_zoneidx];
+	if (ac->zoneref >= 0)
+		ac->preferred_zoneidx = n->zonelist[ac->zoneref];
 	return true;
 }
 
