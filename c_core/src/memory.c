@@ -7,6 +7,7 @@
 
 #define USER_GFP GFP_HIGHUSER_MOVABLE /* anon faults and mapping_gfp_mask of the page cache */
 
+/* mm/swap.c: folios_put -> free_unref_folios for one order-0 user folio (with its page-state counters) */
 void user_folio_free(struct mm_node *n, uint32_t pfn)
 {
 	struct page *p = pfn_to_page(n, pfn);

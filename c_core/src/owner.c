@@ -48,6 +48,7 @@ struct mm_owner *owner_get(struct mm_node *n, uint32_t id)
 	return &n->owners[id];
 }
 
+/* kernel/fork.c: mm_alloc for a process, or a new inode's address_space for a file */
 uint32_t mm_owner_create(struct mm_node *n, enum mm_owner_kind kind, int oom_score_adj, const char *name,
 			 char *err, size_t errlen)
 {
@@ -123,6 +124,7 @@ void owner_note_pte_populated(struct mm_owner *o, uint32_t idx)
 	o->pgtables++;
 }
 
+/* kernel/exit.c: do_exit -> exit_mmap (process), or the last iput of a file */
 void mm_owner_exit(struct mm_node *n, uint32_t id)
 {
 	struct mm_owner *o = owner_get(n, id);

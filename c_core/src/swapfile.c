@@ -81,6 +81,7 @@ int swap_init(struct mm_node *n, char *err, size_t errlen)
 	return 0;
 }
 
+/* mm/swapfile.c: swapoff's teardown of the maps */
 void swap_destroy(struct mm_node *n)
 {
 	struct swap_info *si = &n->swap;
@@ -98,6 +99,7 @@ void swap_destroy(struct mm_node *n)
 	si->pages = si->max = si->inuse_pages = 0;
 }
 
+/* include/linux/swap.h: get_nr_swap_pages (free slots) */
 uint64_t get_nr_swap_pages(const struct mm_node *n)
 {
 	return n->swap.pages - n->swap.inuse_pages;

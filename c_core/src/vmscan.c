@@ -22,6 +22,7 @@ bool mm_inactive_is_low(uint64_t inactive, uint64_t active)
 	return inactive * inactive_ratio < active;
 }
 
+/* mm/vmscan.c: inactive_is_low on the node's lruvec */
 static bool inactive_is_low(const struct mm_node *n, enum lru_list inactive_lru)
 {
 	return mm_inactive_is_low(n->lruvec.nr_pages[inactive_lru], n->lruvec.nr_pages[inactive_lru + 1]);
@@ -59,6 +60,7 @@ void mm_prepare_scan_control(const struct mm_scan_prepare_input *in, struct mm_s
 			    (lru[LRU_INACTIVE_ANON] >> in->priority);
 }
 
+/* mm/vmscan.c: prepare_scan_control (reads the node, then decides with mm_prepare_scan_control) */
 static void prepare_scan_control(struct mm_node *n, struct scan_control *sc)
 {
 	struct mm_scan_prepare_input in = { 0 };
@@ -141,6 +143,7 @@ static uint64_t lruvec_lru_size(const struct mm_node *n, enum lru_list lru, int 
 	return size;
 }
 
+/* mm/vmscan.c: get_scan_count (reads the lruvec, then computes with mm_get_scan_count) */
 static void get_scan_count(struct mm_node *n, struct scan_control *sc, uint64_t nr[NR_LRU_LISTS])
 {
 	struct mm_scan_input in;
