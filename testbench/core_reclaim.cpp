@@ -520,3 +520,44 @@ TEST(ReclaimRandom, SameSeedSameResult)
 }
 
 } // namespace
+
+namespace {
+
+// x86_64 layout, 4 GiB + 64 MiB: the page cache fills Normal first (zonelist order), so the LRU
+// tail holds Normal pages; a GFP_DMA32 request's reclaim (reclaim_idx DMA32) skips them.
+TEST(ReclaimZones, Dma32ReclaimSkipsNormalPages)
+{
+	FakeHost h;
+	h.record = false;
+	mm_config cfg;
+	char err[256];
+	mm_config_default(&cfg, (4ull << 18) + 16384);
+	cfg.layout = MM_LAYOUT_X86_64;
+	cfg.swap_pages = 0;
+	mm_node *n = mm_node_create(&cfg, h.host(), err, sizeof(err));
+	ASSERT_NE(n, nullptr) << err;
+	char e2[200];
+	uint32_t p = mm_owner_create(n, MM_OWNER_PROCESS, 0, "reader", e2, sizeof(e2));
+	uint32_t f = mm_owner_create(n, MM_OWNER_FILE, 0, "data", e2, sizeof(e2));
+	mm_task t{ p, 0, nullptr };
+	uint64_t total = mm_total_pages(n);
+	for (uint32_t i = 0; i < total; i++) // more than RAM: reclaim runs across the zones
+		ASSERT_EQ(mm_file_read(n, &t, f, i), MM_FAULT_MINOR);
+	mm_zone_info normal, dma32;
+	mm_zone_get_info(n, MM_ZONE_NORMAL, &normal);
+	mm_zone_get_info(n, MM_ZONE_DMA32, &dma32);
+	ASSERT_GT(normal.managed, 0u);
+	mm_alloc_result res;
+	uint64_t skip0 = mm_event_count(n, PGSCAN_SKIP_NORMAL), stall0 = mm_event_count(n, ALLOCSTALL_DMA32);
+	// take DMA32 pages until its reclaim has to run
+	for (int i = 0; i < 200000 && mm_event_count(n, ALLOCSTALL_DMA32) == stall0; i++) {
+		mm_alloc_pages(n, &t, 0, GFP_KERNEL | __GFP_DMA32, &res);
+		ASSERT_EQ(res.status, MM_ALLOC_OK);
+	}
+	EXPECT_GT(mm_event_count(n, ALLOCSTALL_DMA32), stall0);
+	EXPECT_GT(mm_event_count(n, PGSCAN_SKIP_NORMAL), skip0);
+	EXPECT_EQ(check(n), "");
+	mm_node_destroy(n);
+}
+
+} // namespace
