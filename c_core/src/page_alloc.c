@@ -356,6 +356,7 @@ static void __free_one_page(struct mm_node *n, struct zone *z, uint32_t pfn, uns
 	add_to_free_list(n, z, pfn, order, mt, to_tail);
 }
 
+/* mm/page_alloc.c: free_one_page (the zone lock is implicit) */
 void free_one_page(struct mm_node *n, struct zone *z, uint32_t pfn, unsigned order, bool to_tail)
 {
 	__free_one_page(n, z, pfn, order, get_pfnblock_migratetype(n, pfn), to_tail);
@@ -385,6 +386,7 @@ void free_pages_to_buddy(struct mm_node *n, uint32_t pfn, unsigned order)
 	n->events[PGFREE] += 1u << order;
 }
 
+/* mm/page_alloc.c: split_page */
 void split_page(struct mm_node *n, uint32_t pfn, unsigned order)
 {
 	struct page *head = &n->mem_map[pfn];
