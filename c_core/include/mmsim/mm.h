@@ -241,6 +241,10 @@ size_t mm_dump_buddyinfo(const struct mm_node *node, char *buf, size_t len);
 size_t mm_dump_zoneinfo(const struct mm_node *node, char *buf, size_t len);
 size_t mm_dump_vmstat(const struct mm_node *node, char *buf, size_t len);
 size_t mm_dump_meminfo(const struct mm_node *node, char *buf, size_t len);
+/* /sys/kernel/debug/extfrag/unusable_index (populated zones, orders 0..10). */
+size_t mm_dump_unusable_index(const struct mm_node *node, char *buf, size_t len);
+/* unusable_free_index of one zone for an order, in thousandths (0 = none unusable, 1000 = all). */
+unsigned mm_unusable_free_index(const struct mm_node *node, enum mm_zone_type z, unsigned order);
 
 /* Node-wide counters (enum mm_stat_item / mm_event_item in vmstat_items.h). */
 uint64_t mm_stat(const struct mm_node *node, enum mm_stat_item item);
