@@ -76,7 +76,8 @@ struct mm_config {
 	enum mm_layout layout;           /* single ZONE_NORMAL (default) or x86_64 DMA/DMA32/Normal */
 	struct mm_zone_spec zone[MM_MAX_NR_ZONES]; /* optional per-zone overrides */
 	long min_free_kbytes;            /* -1 = calculate_min_free_kbytes(); else the sysctl value */
-	bool thp_min_free;               /* apply khugepaged's set_recommended_min_free_kbytes */
+	bool thp_min_free;               /* THP enabled: khugepaged's set_recommended_min_free_kbytes
+	                                  * raises min_free_kbytes (default false: THP never) */
 	unsigned watermark_scale_factor; /* 1..3000, default 10 */
 	unsigned lowmem_reserve_ratio[MM_MAX_NR_ZONES]; /* default 256, 256, 32, 0, 0 */
 	unsigned swappiness;             /* 0..200, default 60 */
