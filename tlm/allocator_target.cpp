@@ -194,6 +194,35 @@ void allocator_target::settle_zram_pool()
     settling_ = false;
 }
 
+sc_time allocator_target::direct_reclaim_busy() const
+{
+    if (direct_reclaim_tasks_ > 0)
+        return dr_busy_total_ + (sc_core::sc_time_stamp() - dr_busy_since_);
+    return dr_busy_total_;
+}
+
+void allocator_target::prepopulate_file(uint32_t file, uint64_t pages, double active_share, double dirty_share)
+{
+    initiator_task setup("prepopulate", MM_OWNER_KERNEL_ID, 0);
+    sc_time delay;
+    setup.delay = &delay;
+    frame_tags();
+    instant_ = true;
+    current_ = &setup;
+    for (uint64_t i = 0; i < pages; i++) {
+        uint32_t idx = (uint32_t)i;
+        mm_file_read(node_, &setup.task, file, idx);
+        /* the second access activates (folio_mark_accessed) */
+        if ((uint64_t)((double)(i + 1) * active_share) != (uint64_t)((double)i * active_share))
+            mm_file_read(node_, &setup.task, file, idx);
+        if ((uint64_t)((double)(i + 1) * dirty_share) != (uint64_t)((double)i * dirty_share))
+            mm_file_write(node_, &setup.task, file, idx);
+        current_ = &setup;
+    }
+    current_ = nullptr;
+    instant_ = false;
+}
+
 /* Send one 4 KiB transfer to the swap device or the disk; returns its completion time. */
 sc_time allocator_target::submit(tlm::tlm_command cmd, uint64_t slot, uint32_t &tag, bool swap)
 {
@@ -211,6 +240,8 @@ sc_time allocator_target::submit(tlm::tlm_command cmd, uint64_t slot, uint32_t &
         throw std::runtime_error("allocator_target: I/O error from the " +
                                  std::string(swap ? "swap device" : "disk"));
     sc_time done = sc_core::sc_time_stamp() + d;
+    if (instant_)
+        return done;
     if (swap && swap_cpu_bound_)
         *current_->delay = d; /* zram: the task itself compressed / decompressed */
     if (done > current_->io_done)
@@ -266,12 +297,14 @@ void allocator_target::host_io_wait(void *ctx, mm_task *t)
     allocator_target *a = self(ctx);
     initiator_task *task = task_of(t);
     sc_time now = sc_core::sc_time_stamp();
-    if (task->io_done > now + *task->delay) {
+    if (!a->instant_ && task->io_done > now + *task->delay) {
         sc_time wait_for = task->io_done - now;
         task->io_wait_time += task->io_done - (now + *task->delay);
         task->io_waits++;
         *task->delay = SC_ZERO_TIME;
+        task->in_io_wait = true;
         sc_core::wait(wait_for);
+        task->in_io_wait = false;
     }
     a->current_ = task;
 }
@@ -307,11 +340,13 @@ void allocator_target::host_event(void *ctx, const mm_event *ev)
     if (task && ev->type == MM_EV_DIRECT_RECLAIM_BEGIN && !task->in_direct_reclaim) {
         task->in_direct_reclaim = true;
         task->reclaim_begin = a->local_now();
-        a->direct_reclaim_tasks_++;
+        if (a->direct_reclaim_tasks_++ == 0)
+            a->dr_busy_since_ = sc_core::sc_time_stamp();
     }
     if (task && ev->type == MM_EV_DIRECT_RECLAIM_END && task->in_direct_reclaim) {
         task->in_direct_reclaim = false;
-        a->direct_reclaim_tasks_--;
+        if (--a->direct_reclaim_tasks_ == 0)
+            a->dr_busy_total_ += sc_core::sc_time_stamp() - a->dr_busy_since_;
     }
     if (a->observer_)
         a->observer_->on_event(a->local_now(), task, *ev);

@@ -51,6 +51,7 @@ struct initiator_task {
     sc_core::sc_time io_wait_time;        /* total time spent in io_wait */
     uint64_t io_waits = 0;
     bool in_direct_reclaim = false;
+    bool in_io_wait = false;
     sc_core::sc_time reclaim_begin;
 
     initiator_task(const std::string &n, uint32_t owner, unsigned flags)
@@ -89,8 +90,11 @@ public:
     sc_core::sc_event &kswapd_event() { return kswapd_event_; }
     void set_observer(allocator_observer *obs) { observer_ = obs; }
 
-    /* Tasks now inside direct reclaim. */
+    /* Tasks now inside direct reclaim, and the time with at least one inside. */
     unsigned direct_reclaim_tasks() const { return direct_reclaim_tasks_; }
+    sc_core::sc_time direct_reclaim_busy() const;
+    /* Fill a file's page cache before the run starts (no simulated time passes). */
+    void prepopulate_file(uint32_t file, uint64_t pages, double active_share, double dirty_share);
     /* Swap-ins whose tag matched / did not match what the owner wrote. */
     uint64_t tags_verified() const { return tags_verified_; }
     uint64_t tags_lost() const { return tags_lost_; }
@@ -134,6 +138,8 @@ private:
     sc_core::sc_time page_time_;          /* DRAM: zero or copy one page */
     tlm::tlm_generic_payload io_gp_;
     unsigned direct_reclaim_tasks_ = 0;
+    sc_core::sc_time dr_busy_total_, dr_busy_since_;
+    bool instant_ = false;                /* prepopulation: I/O takes no time */
     uint64_t tags_verified_ = 0, tags_lost_ = 0;
     std::vector<uint32_t> zram_pool_;     /* pfns of the pool's pages */
     initiator_task zram_task_{"zram", MM_OWNER_KERNEL_ID, 0};
