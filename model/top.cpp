@@ -10,6 +10,14 @@
 
 namespace mmsim {
 
+void init_model_time()
+{
+    static bool done = false;
+    if (!done)
+        sc_core::sc_set_time_resolution(1, sc_core::SC_NS);
+    done = true;
+}
+
 mm_config make_mm_config(const Scenario &s)
 {
     mm_config cfg;
