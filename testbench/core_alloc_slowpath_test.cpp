@@ -118,6 +118,7 @@ TEST_F(SlowpathTest, NothingReclaimableGoesStraightToOom)
 {
     // should_reclaim_retry: reclaimable 0 + free 64 does not pass min 64 -> no retry
     fill(GFP_KERNEL);
+    n->kswapd_sleeping = true; // no kswapd thread here: it went back to sleep (reclaim branch)
     rec.events.clear();
     uint64_t fails = mm_event_count(n.get(), ALLOCFAIL);
     mm_alloc_result r;
@@ -144,6 +145,7 @@ struct StuckReclaimTest : SlowpathTest {
         SlowpathTest::SetUp();
         fill(GFP_KERNEL);
         n->zones[MM_ZONE_NORMAL].vm_stat[NR_ZONE_INACTIVE_FILE] = 1000;
+        n->kswapd_sleeping = true; // no kswapd thread here: it went back to sleep (reclaim branch)
         rec.events.clear();
     }
     void TearDown() override { n->zones[MM_ZONE_NORMAL].vm_stat[NR_ZONE_INACTIVE_FILE] = 0; }

@@ -84,7 +84,6 @@ enum lru_list {
 struct lruvec {
 	struct pfn_list lists[NR_LRU_LISTS]; /* head = first (most recently added) */
 	uint64_t nr_pages[NR_LRU_LISTS];
-	uint64_t zone_nr_pages[MM_MAX_NR_ZONES][NR_LRU_LISTS]; /* lru_zone_size */
 	uint64_t anon_cost, file_cost;       /* lru_note_cost */
 	uint64_t refaults[2];                /* workingset refaults seen at the last reclaim (anon, file) */
 	uint64_t nonresident_age;            /* workingset_age_nonresident clock */
