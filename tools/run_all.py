@@ -7,7 +7,8 @@ usage: /usr/bin/python3 tools/run_all.py [--mmsim PATH] [--out DIR] [--jobs N]
 For each scenario (default: scenarios/*.toml) it runs
     mmsim run SCENARIO --out OUT/NAME --quiet [--set scale=S] [--set ...]
 then tools/plot_run.py OUT/NAME, on as many workers as the machine has cores,
-and writes OUT/index.md: every plot, the scenario's one-line purpose and its
+draws the what-if comparisons (tools/compare_runs.py: swappiness 2-4, exact
+policy 10-11) and writes OUT/index.md: every plot, the scenario's one-line purpose and its
 outcome figures from summary.json. Exit status 0 when every run and plot
 succeeded, 1 otherwise (the index then marks the failed runs).
 """
@@ -84,7 +85,39 @@ def outcome_rows(summary):
     ]
 
 
-def write_index(out_dir, results, purposes, sets, wall):
+# What-if comparisons drawn when all their runs succeeded: (png, what, title, [(name prefix, label)]).
+COMPARISONS = [
+    ("compare-swappiness-swap.png", "swap", "scenarios 2-4, swappiness 60 / 90 / 10",
+     [("02", "2: swappiness 60"), ("03", "3: swappiness 90"), ("04", "4: swappiness 10")]),
+    ("compare-swappiness-types.png", "types", "scenarios 2-4, swappiness 60 / 90 / 10",
+     [("02", "2: swappiness 60"), ("03", "3: swappiness 90"), ("04", "4: swappiness 10")]),
+    ("compare-exact.png", "blocks", "alloc_pages_exact, kernel policy vs Fit&Free",
+     [("10", "10: kernel make_alloc_exact"), ("11", "11: Fit&Free")]),
+]
+
+
+def draw_comparisons(out_dir, results):
+    ok = {name: name for name, good, _, _ in results if good}
+    drawn = []
+    for png, what, title, members in COMPARISONS:
+        dirs = []
+        for prefix, label in members:
+            match = [n for n in ok if n.startswith(prefix + "-")]
+            if not match:
+                break
+            dirs.append("%s=%s" % (os.path.join(out_dir, match[0]), label))
+        else:
+            r = subprocess.run([sys.executable, os.path.join(ROOT, "tools", "compare_runs.py"), "--what", what,
+                                "--title", title, "--out", os.path.join(out_dir, png)] + dirs,
+                               capture_output=True, text=True)
+            if r.returncode == 0:
+                drawn.append((png, title))
+            else:
+                sys.stderr.write("compare_runs.py failed for %s: %s\n" % (png, r.stderr.strip()))
+    return drawn
+
+
+def write_index(out_dir, results, purposes, sets, wall, comparisons):
     lines = ["# mmsim scenario runs", ""]
     lines.append("All scenarios run with `tools/run_all.py`%s in %.1f s of wall time." % (
         (" (" + ", ".join("--set " + s for s in sets) + ")") if sets else "", wall))
@@ -105,6 +138,10 @@ def write_index(out_dir, results, purposes, sets, wall):
             name, name, purposes[name], s.get("peak_swap_used_pages", 0) * 4096 / (1 << 20),
             s.get("kswapd_wakes", 0), s.get("direct_reclaim_stalls", 0), s.get("direct_reclaim_total_ms", 0),
             s.get("direct_reclaim_longest_ms", 0), s.get("oom_kills", 0), fmt_time(s.get("first_oom_kill_s"))))
+    if comparisons:
+        lines += ["", "## Comparisons", ""]
+        for png, title in comparisons:
+            lines += ["![%s](%s)" % (title, png), ""]
     for name, ok, secs, msg in results:
         lines += ["", '<a id="%s"></a>' % name, "", "## %s" % name, "", purposes[name], ""]
         if not ok:
@@ -159,9 +196,10 @@ def main(argv):
             sys.stderr.write("%-28s %s  %.1f s%s\n" % (name, "ok" if ok else "FAILED", secs,
                                                        "" if ok else "  " + msg))
             results.append((name, ok, secs, msg))
-    wall = time.monotonic() - t0
     results.sort()
-    index = write_index(args.out, results, purposes, sets, wall)
+    comparisons = draw_comparisons(args.out, results)
+    wall = time.monotonic() - t0
+    index = write_index(args.out, results, purposes, sets, wall, comparisons)
     sys.stderr.write("all %d scenarios in %.1f s of wall time; index: %s\n" % (len(results), wall, index))
     sys.exit(0 if all(ok for _, ok, _, _ in results) else 1)
 
