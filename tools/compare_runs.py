@@ -94,9 +94,9 @@ def plot_blocks(runs, title):
         ax.bar(xs, counts, width=width, color=color, label=label)
         for x, c in zip(xs, counts):
             if c == 0:  # no bar on a log axis: say so
-                ax.text(x, 1.05, "0", ha="center", va="bottom", fontsize=7, color=color)
+                ax.text(x, 0.75, "0", ha="center", va="bottom", fontsize=7, color=color)
     ax.set_yscale("log")
-    ax.set_ylim(bottom=1)
+    ax.set_ylim(bottom=0.7)
     ax.set_xticks(range(11))
     ax.set_xticklabels(["%d\n%s" % (o, "%d KiB" % (4 << o) if o < 8 else "%d MiB" % ((4 << o) >> 10))
                         for o in range(11)])
