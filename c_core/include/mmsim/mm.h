@@ -67,7 +67,8 @@ enum mm_exact_policy { MM_EXACT_KERNEL, MM_EXACT_FIT_AND_FREE };
 /* One zone given explicitly (e.g. from a real /proc/zoneinfo). 0 = derive. */
 struct mm_zone_spec {
 	uint64_t spanned; /* pages; 0 = from the layout */
-	uint64_t managed; /* pages; 0 = spanned (reserved pages = spanned - managed) */
+	uint64_t present; /* pages; 0 = spanned (holes = spanned - present, at the zone's end) */
+	uint64_t managed; /* pages; 0 = present (reserved = present - managed, below the holes) */
 };
 
 struct mm_config {

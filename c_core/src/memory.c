@@ -1,0 +1,231 @@
+/*
+ * Workload faults and page-cache accesses (mm/memory.c, mm/filemap.c):
+ * do_anonymous_page, do_swap_page, filemap_read / write_begin, munmap,
+ * and the reaper's release of an owner's memory.
+ */
+#include "reclaim_internal.h"
+
+#define USER_GFP GFP_HIGHUSER_MOVABLE /* anon faults and mapping_gfp_mask of the page cache */
+
+void user_folio_free(struct mm_node *n, uint32_t pfn)
+{
+	struct page *p = pfn_to_page(n, pfn);
+
+	if ((p->flags & PG_dirty) && folio_is_file_lru(p))
+		mod_stat(n, NR_FILE_DIRTY, -1);
+	account_page_type(n, (p->flags & PG_swapbacked) ? MM_PAGE_ANON : MM_PAGE_FILE, -1);
+	free_pages_to_buddy(n, pfn, 0);
+}
+
+/* Allocate a user folio; on return the caller re-checks its owners (the allocation may block). */
+static uint32_t alloc_user_folio(struct mm_node *n, struct mm_task *t, bool anon, uint32_t owner, uint32_t index,
+				 enum mm_fault_result *fail)
+{
+	struct mm_alloc_result res;
+
+	alloc_pages_typed(n, t, 0, USER_GFP, anon ? MM_PAGE_ANON : MM_PAGE_FILE, &res);
+	if (res.status != MM_ALLOC_OK) {
+		*fail = res.status == MM_ALLOC_KILLED ? MM_FAULT_KILLED : MM_FAULT_OOM;
+		return MM_NIL;
+	}
+	struct page *p = pfn_to_page(n, res.pfn);
+	p->owner = (uint16_t)owner;
+	p->index = index;
+	p->order = 0;
+	p->flags = (uint8_t)(PG_head | (anon ? PG_swapbacked : 0));
+	return res.pfn;
+}
+
+static void drop_unused_folio(struct mm_node *n, uint32_t pfn)
+{
+	user_folio_free(n, pfn);
+}
+
+static bool task_killed(struct mm_node *n, const struct mm_task *t)
+{
+	uint32_t id = task_owner(t);
+	return id < n->nr_owners && (n->owners[id].dead || n->owners[id].oom_victim);
+}
+
+/* mm/memory.c: handle_pte_fault -> do_anonymous_page / do_swap_page (or a young-bit hit) */
+enum mm_fault_result mm_anon_touch(struct mm_node *n, struct mm_task *t, uint32_t vpn)
+{
+	uint32_t id = task_owner(t);
+	struct mm_owner *o = owner_get(n, id);
+	enum mm_fault_result fail = MM_FAULT_OOM;
+
+	if (!o || o->kind != MM_OWNER_PROCESS || vpn > MM_MAX_VPN)
+		return MM_FAULT_EINVAL;
+	if (o->dead || o->oom_victim)
+		return MM_FAULT_KILLED;
+	if (owner_reserve_pte(n, o, vpn))
+		return MM_FAULT_OOM;
+	uint32_t e = o->pte[vpn];
+	if (e & PTE_PRESENT) {
+		o->pte[vpn] = e | PTE_YOUNG; /* the MMU sets the accessed bit */
+		return MM_FAULT_HIT;
+	}
+	count_vm_events(n, PGFAULT, 1);
+	bool swapped = (e & PTE_SWAP) != 0;
+	if (swapped)
+		count_vm_events(n, PGMAJFAULT, 1);
+	uint32_t pfn = alloc_user_folio(n, t, true, id, vpn, &fail);
+	if (task_killed(n, t)) { /* killed while the allocation waited */
+		if (pfn != MM_NIL)
+			drop_unused_folio(n, pfn);
+		return MM_FAULT_KILLED;
+	}
+	if (pfn == MM_NIL)
+		return fail;
+	o = owner_get(n, id);
+	if (o->pte[vpn] != e) { /* cannot happen for a single-threaded owner; be safe */
+		drop_unused_folio(n, pfn);
+		return MM_FAULT_HIT;
+	}
+	o->pte[vpn] = PTE_PRESENT | PTE_YOUNG | pfn;
+	o->rss_anon++;
+	folio_add_lru(n, pfn);
+	if (!swapped) {
+		owner_note_pte_populated(o, vpn);
+		return MM_FAULT_MINOR;
+	}
+	/* do_swap_page: the state moves first, then the read is queued and waited for */
+	uint32_t slot = e & PTE_VALUE_MASK;
+	swap_free(n, slot);
+	o->swapents--;
+	count_vm_events(n, PSWPIN, 1);
+	if (n->host.swap_read)
+		n->host.swap_read(n->host.ctx, t, slot, pfn);
+	host_io_wait(n, t);
+	return MM_FAULT_MAJOR;
+}
+
+/* mm/memory.c: zap_pte_range over [vpn, vpn + count) */
+void mm_anon_unmap(struct mm_node *n, struct mm_task *t, uint32_t vpn, uint32_t count)
+{
+	struct mm_owner *o = owner_get(n, task_owner(t));
+
+	if (!o || o->kind != MM_OWNER_PROCESS)
+		return;
+	uint64_t end = (uint64_t)vpn + count;
+	if (end > o->nr_pte)
+		end = o->nr_pte;
+	for (uint64_t v = vpn; v < end; v++) {
+		uint32_t e = o->pte[v];
+		if (e & PTE_PRESENT) {
+			uint32_t pfn = e & PTE_VALUE_MASK;
+			if (pfn_to_page(n, pfn)->flags & PG_lru)
+				lruvec_del_folio(n, pfn);
+			user_folio_free(n, pfn);
+			o->rss_anon--;
+			host_cpu(n, t, MM_COST_FREE, 1);
+		} else if (e & PTE_SWAP) {
+			swap_free(n, e & PTE_VALUE_MASK);
+			o->swapents--;
+		}
+		o->pte[v] = PTE_NONE;
+	}
+}
+
+/* mm/filemap.c: filemap_read / generic_perform_write for one page of a file */
+static enum mm_fault_result file_access(struct mm_node *n, struct mm_task *t, uint32_t file, uint32_t index,
+					bool write)
+{
+	struct mm_owner *f = owner_get(n, file);
+	enum mm_fault_result fail = MM_FAULT_OOM, result = MM_FAULT_MINOR;
+
+	if (!f || f->kind != MM_OWNER_FILE || f->dead || index > MM_MAX_VPN)
+		return MM_FAULT_EINVAL;
+	if (task_killed(n, t))
+		return MM_FAULT_KILLED;
+	if (owner_reserve_pte(n, f, index))
+		return MM_FAULT_OOM;
+	uint32_t e = f->pte[index];
+	uint32_t pfn;
+	if (!(e & PTE_PRESENT)) {
+		pfn = alloc_user_folio(n, t, false, file, index, &fail);
+		if (task_killed(n, t)) {
+			if (pfn != MM_NIL)
+				drop_unused_folio(n, pfn);
+			return MM_FAULT_KILLED;
+		}
+		if (pfn == MM_NIL)
+			return fail;
+		f = owner_get(n, file);
+		if (!f || f->kind != MM_OWNER_FILE || f->dead) {
+			drop_unused_folio(n, pfn);
+			return MM_FAULT_EINVAL;
+		}
+		e = f->pte[index]; /* another task may have filled or evicted it meanwhile */
+		if (e & PTE_PRESENT) {
+			drop_unused_folio(n, pfn);
+			pfn = e & PTE_VALUE_MASK;
+			result = MM_FAULT_HIT;
+		} else {
+			if ((e & PTE_SHADOW) && !write) {
+				workingset_refault(n, pfn, e & PTE_VALUE_MASK);
+				result = MM_FAULT_REFAULT;
+			}
+			f->pte[index] = PTE_PRESENT | pfn;
+			f->nr_cache++;
+			folio_add_lru(n, pfn);
+		}
+	} else {
+		pfn = e & PTE_VALUE_MASK;
+		result = MM_FAULT_HIT;
+	}
+	struct page *p = pfn_to_page(n, pfn);
+	if (write) {
+		if (!(p->flags & PG_dirty)) {
+			p->flags |= PG_dirty;
+			mod_stat(n, NR_FILE_DIRTY, 1);
+			mod_stat(n, NR_DIRTIED, 1);
+		}
+		return result;
+	}
+	folio_mark_accessed(n, pfn);
+	if (result == MM_FAULT_MINOR || result == MM_FAULT_REFAULT) {
+		if (n->host.file_read)
+			n->host.file_read(n->host.ctx, t, file, index, pfn);
+		host_io_wait(n, t);
+	}
+	return result;
+}
+
+enum mm_fault_result mm_file_read(struct mm_node *n, struct mm_task *t, uint32_t file, uint32_t index)
+{
+	return file_access(n, t, file, index, false);
+}
+
+enum mm_fault_result mm_file_write(struct mm_node *n, struct mm_task *t, uint32_t file, uint32_t index)
+{
+	return file_access(n, t, file, index, true);
+}
+
+/* exit_mmap / truncate_inode_pages / __oom_reap_task_mm: free every page, slot and shadow */
+uint64_t owner_release_memory(struct mm_node *n, uint32_t id)
+{
+	struct mm_owner *o = owner_get(n, id);
+	uint64_t freed = 0;
+
+	if (!o || o->kind == MM_OWNER_KERNEL)
+		return 0;
+	for (uint32_t i = 0; i < o->nr_pte; i++) {
+		uint32_t e = o->pte[i];
+		if (e & PTE_PRESENT) {
+			uint32_t pfn = e & PTE_VALUE_MASK;
+			if (pfn_to_page(n, pfn)->flags & PG_lru)
+				lruvec_del_folio(n, pfn);
+			user_folio_free(n, pfn);
+			freed++;
+		} else if ((e & PTE_SWAP) && o->kind == MM_OWNER_PROCESS) {
+			swap_free(n, e & PTE_VALUE_MASK);
+		}
+		o->pte[i] = PTE_NONE;
+	}
+	if (o->pt_map)
+		for (uint32_t w = 0; w < (o->nr_pte / PTES_PER_TABLE + 63) / 64; w++)
+			o->pt_map[w] = 0;
+	o->rss_anon = o->rss_file = o->swapents = o->pgtables = o->nr_cache = 0;
+	return freed;
+}

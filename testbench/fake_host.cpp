@@ -1,0 +1,83 @@
+#include "fake_host.h"
+
+FakeHost::FakeHost()
+{
+	for (auto &c : cpu_ns)
+		c = 10;
+	host_ = {};
+	host_.ctx = this;
+	host_.swap_write = [](void *ctx, mm_task *t, uint32_t pfn, uint32_t slot) {
+		auto *h = self(ctx);
+		h->swap_writes++;
+		h->pending_io_++;
+		h->log(FakeStep::SWAP_WRITE, -1, t ? t->owner : MM_NIL, pfn, slot, 0);
+	};
+	host_.swap_read = [](void *ctx, mm_task *t, uint32_t slot, uint32_t pfn) {
+		auto *h = self(ctx);
+		h->swap_reads++;
+		h->pending_io_++;
+		h->log(FakeStep::SWAP_READ, -1, t ? t->owner : MM_NIL, slot, pfn, 0);
+	};
+	host_.file_write = [](void *ctx, mm_task *t, uint32_t pfn, uint32_t file, uint32_t index) {
+		auto *h = self(ctx);
+		h->file_writes++;
+		h->pending_io_++;
+		h->log(FakeStep::FILE_WRITE, -1, t ? t->owner : MM_NIL, pfn, file, index);
+	};
+	host_.file_read = [](void *ctx, mm_task *t, uint32_t file, uint32_t index, uint32_t pfn) {
+		auto *h = self(ctx);
+		h->file_reads++;
+		h->pending_io_++;
+		h->log(FakeStep::FILE_READ, -1, t ? t->owner : MM_NIL, file, index, pfn);
+	};
+	host_.io_wait = [](void *ctx, mm_task *t) {
+		auto *h = self(ctx);
+		h->io_waits++;
+		h->log(FakeStep::IO_WAIT, -1, t ? t->owner : MM_NIL, (int64_t)h->pending_io_, 0, 0);
+		if (h->pending_io_)
+			h->now_ns += h->io_latency_ns;
+		h->pending_io_ = 0;
+		if (h->on_io_wait)
+			h->on_io_wait();
+	};
+	host_.cpu = [](void *ctx, mm_task *, mm_cpu_cost what, uint64_t count) {
+		auto *h = self(ctx);
+		h->now_ns += h->cpu_ns[what] * count;
+	};
+	host_.wake_kswapd = [](void *ctx) {
+		auto *h = self(ctx);
+		h->kswapd_wakes++;
+		h->kswapd_woken = true;
+		h->log(FakeStep::WAKE_KSWAPD, -1, MM_NIL, 0, 0, 0);
+	};
+	host_.oom_killed = [](void *ctx, uint32_t owner) {
+		auto *h = self(ctx);
+		h->oom_victims.push_back(owner);
+		h->log(FakeStep::OOM_KILLED, -1, owner, 0, 0, 0);
+	};
+	host_.event = [](void *ctx, const mm_event *ev) {
+		self(ctx)->log(FakeStep::EVENT, ev->type, ev->owner, ev->a, ev->b, ev->c);
+	};
+}
+
+void FakeHost::log(FakeStep::Kind k, int ev, uint32_t owner, int64_t a, int64_t b, int64_t c)
+{
+	if (record)
+		steps.push_back({ k, ev, owner, a, b, c, now_ns });
+}
+
+long FakeHost::find(FakeStep::Kind kind, int event, size_t from) const
+{
+	for (size_t i = from; i < steps.size(); i++)
+		if (steps[i].kind == kind && (event < 0 || steps[i].event == event))
+			return (long)i;
+	return -1;
+}
+
+size_t FakeHost::count(FakeStep::Kind kind, int event) const
+{
+	size_t n = 0;
+	for (const auto &s : steps)
+		n += s.kind == kind && (event < 0 || s.event == event);
+	return n;
+}
