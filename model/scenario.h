@@ -173,6 +173,9 @@ struct Scenario {
 /* Parse and validate a TOML scenario; throws ScenarioError. The file's `scale` is applied. */
 Scenario load_scenario(const std::string &path);
 
+/* The same from TOML text; source names it in messages (and becomes Scenario::source). */
+Scenario parse_scenario(const std::string &text, const std::string &source);
+
 /*
  * Apply one --set override "key=value": key is a dotted path (policy.swappiness,
  * machine.swap_device, process.NAME.anon.rate or process.INDEX.anon.rate,

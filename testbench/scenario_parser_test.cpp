@@ -184,6 +184,7 @@ INSTANTIATE_TEST_SUITE_P(
     Issue7, ScenarioBadInput,
     ::testing::Values(
         BadRow{"malformed", "[policy\nswappiness = 60\n", {":1: malformed TOML"}},
+        BadRow{"malformed_header", "[=\n", {":1: malformed TOML"}}, /* toml++ 3.3 precondition, see scenario.cpp */
         BadRow{"malformed_value", "[policy]\nswappiness = 6 0\n", {":2: malformed TOML"}},
         BadRow{"unknown_key", "[policy]\nswapiness = 60\n",
                {":2: unknown key policy.swapiness", "allowed here: swappiness"}},
@@ -252,4 +253,30 @@ TEST(ShippedScenarios, AllParseWithTheSpecMachineAndAPurpose)
         n++;
     }
     EXPECT_GE(n, 11);
+}
+
+/* Every input the fuzzer (testbench/fuzz_scenario.cpp) kept: parses or fails with a named one-line message. */
+TEST(ScenarioFuzzRegression, KeptInputsParseOrFailCleanly)
+{
+    const fs::path dir = fs::path(MMSIM_SOURCE_DIR) / "testbench" / "fuzz" / "scenario";
+    int n = 0;
+    for (const auto &entry : fs::directory_iterator(dir)) {
+        SCOPED_TRACE(entry.path().string());
+        std::ifstream in(entry.path(), std::ios::binary);
+        const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        std::string set;
+        if (text.rfind("#set ", 0) == 0)
+            set = text.substr(5, text.find('\n') == std::string::npos ? std::string::npos : text.find('\n') - 5);
+        try {
+            Scenario s = parse_scenario(text, "fuzz.toml");
+            if (!set.empty())
+                apply_set(s, set);
+        } catch (const ScenarioError &e) {
+            const std::string msg = e.what();
+            EXPECT_TRUE(msg.rfind("fuzz.toml", 0) == 0 || msg.rfind("--set", 0) == 0) << msg;
+            EXPECT_EQ(msg.find('\n'), std::string::npos) << msg;
+        }
+        n++;
+    }
+    EXPECT_GE(n, 2);
 }
