@@ -152,6 +152,11 @@ void allocator_target::execute(mm_request &req)
     case mm_cmd::file_write:
         req.fault = mm_file_write(node_, t, req.file, req.index);
         break;
+    case mm_cmd::process_start: {
+        char err[128];
+        req.owner = mm_owner_create(node_, MM_OWNER_PROCESS, req.oom_score_adj, req.name, err, sizeof err);
+        break;
+    }
     case mm_cmd::process_exit:
         mm_owner_exit(node_, t->owner);
         break;
