@@ -216,7 +216,7 @@ struct mm_alloc_result {
  * __alloc_pages: fast path, then the slow path with kswapd wake, min
  * watermark, direct reclaim, should_reclaim_retry and OOM as the kernel
  * orders them. type says what the page becomes (for counters and the
- * consistency check): kernel pages are counted in NR_KERNEL_PAGES.
+ * consistency check): kernel pages are counted in NR_KERNEL_PAGES. res may be NULL.
  */
 void mm_alloc_pages(struct mm_node *node, struct mm_task *t, unsigned order, gfp_t gfp,
 		    struct mm_alloc_result *res);
