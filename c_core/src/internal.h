@@ -92,6 +92,7 @@ struct lruvec {
 /* ---- swap (struct swap_info_struct), one device ---- */
 struct swap_info {
 	uint8_t *swap_map;        /* per slot: use count, SWAP_MAP_BAD for the header slot */
+	uint32_t *shadow;         /* per slot: PTE_SHADOW|workingset shadow of the evicted anon folio, or 0 */
 	uint64_t pages;           /* usable slots (si->pages) */
 	uint64_t max;             /* slots incl. the header */
 	uint64_t inuse_pages;

@@ -116,6 +116,8 @@ enum mm_event_type {
 	MM_EV_ALLOC_FAIL,         /* a = order, b = gfp */
 	MM_EV_KSWAPD_BALANCED,    /* balance_pgdat returned with the node balanced */
 	MM_EV_KSWAPD_FAILED,      /* kswapd_failures reached MAX_RECLAIM_RETRIES */
+	MM_EV_KSWAPD_SLEEP,       /* kswapd_try_to_sleep went to full sleep; a = order, b = highest_zoneidx */
+	MM_EV_RECLAIM_PASS,       /* one shrink_node pass; a = scanned, b = reclaimed, c = priority (owner MM_NIL: kswapd) */
 	MM_NR_EVENTS
 };
 
