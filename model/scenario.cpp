@@ -501,6 +501,70 @@ void rescale(Scenario &s, double f)
     }
 }
 
+/*
+ * toml++ 3.3's whitespace tables reach __builtin_unreachable for some non-ASCII
+ * code points (e.g. U+00A1..U+0499, U+FB26..U+FEFE) where the parser expects a
+ * token. TOML 1.0 allows non-ASCII only in strings and comments, so reject it
+ * anywhere else before toml++ sees it (found by testbench/fuzz_scenario.cpp).
+ */
+void check_ascii_outside_strings(const std::string &text, const std::string &source)
+{
+    enum { code, comment, basic, literal, ml_basic, ml_literal } state = code;
+    int line = 1;
+    size_t i = text.rfind("\xEF\xBB\xBF", 0) == 0 ? 3 : 0; /* a UTF-8 byte order mark */
+    auto at = [&](const char *token) { return text.compare(i, std::strlen(token), token) == 0; };
+    for (; i < text.size(); i++) {
+        const unsigned char c = static_cast<unsigned char>(text[i]);
+        if (c == '\n') {
+            line++;
+            if (state == comment || state == basic || state == literal)
+                state = code; /* single-line strings end here (toml++ reports them) */
+            continue;
+        }
+        switch (state) {
+        case code:
+            if (c >= 0x80)
+                fail(Where{source, line}, "malformed TOML: a non-ASCII character outside a string or comment");
+            if (c == '#')
+                state = comment;
+            else if (at("\"\"\"")) {
+                state = ml_basic;
+                i += 2;
+            } else if (at("'''")) {
+                state = ml_literal;
+                i += 2;
+            } else if (c == '"')
+                state = basic;
+            else if (c == '\'')
+                state = literal;
+            break;
+        case basic:
+        case ml_basic:
+            if (c == '\\')
+                i++, line += (i < text.size() && text[i] == '\n');
+            else if (state == basic && c == '"')
+                state = code;
+            else if (state == ml_basic && at("\"\"\"")) {
+                state = code;
+                i += 2;
+            }
+            break;
+        case literal:
+            if (c == '\'')
+                state = code;
+            break;
+        case ml_literal:
+            if (at("'''")) {
+                state = code;
+                i += 2;
+            }
+            break;
+        case comment:
+            break;
+        }
+    }
+}
+
 std::string file_stem(const std::string &path)
 {
     std::string base = path.substr(path.find_last_of('/') == std::string::npos ? 0 : path.find_last_of('/') + 1);
@@ -579,6 +643,7 @@ Scenario load_scenario(const std::string &path)
 
 Scenario parse_scenario(const std::string &text, const std::string &source)
 {
+    check_ascii_outside_strings(text, source);
     toml::table root;
     try {
         root = toml::parse(text, source);

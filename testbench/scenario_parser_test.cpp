@@ -105,6 +105,15 @@ TEST(ScenarioLoad, ReadsEveryKindOfValue)
     EXPECT_EQ(p.kernel.order_weights, w);
 }
 
+TEST(ScenarioLoad, NonAsciiInStringsAndCommentsIsFine)
+{
+    const std::string text = "\xEF\xBB\xBF# caf\xC3\xA9 \xE2\x80\x94 comment\npurpose = \"Fit&Free \xE2\x80\x94 \\\" \xC3\xBC\"\n"
+                             "name = '''multi\n\xC3\xA9\n'''\n[run]\nseed = 3 # \xC2\xB1\n";
+    Scenario s = parse_scenario(text, "utf8.toml");
+    EXPECT_EQ(s.purpose, "Fit&Free \xE2\x80\x94 \" \xC3\xBC");
+    EXPECT_EQ(s.run.seed, 3u);
+}
+
 TEST(ScenarioSet, OverridesCheckRangeAndNameTheKey)
 {
     Scenario s = load_scenario(write_file("set.toml", kMinimal));
@@ -185,6 +194,9 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(
         BadRow{"malformed", "[policy\nswappiness = 60\n", {":1: malformed TOML"}},
         BadRow{"malformed_header", "[=\n", {":1: malformed TOML"}}, /* toml++ 3.3 precondition, see scenario.cpp */
+        BadRow{"non_ascii_token", "[policy]\n\xC2\xB1 = 1\n", {":2: malformed TOML: a non-ASCII character"}},
+        BadRow{"non_ascii_after_value", "purpose = \"\xC3\xA9t\xC3\xA9\" # \xC3\xA9\n[run]\nseed = 1 \xEF\xBB\xBA\n",
+               {":3: malformed TOML: a non-ASCII character outside a string or comment"}},
         BadRow{"malformed_value", "[policy]\nswappiness = 6 0\n", {":2: malformed TOML"}},
         BadRow{"unknown_key", "[policy]\nswapiness = 60\n",
                {":2: unknown key policy.swapiness", "allowed here: swappiness"}},
