@@ -1,4 +1,5 @@
 #include "cli_run.h"
+#include "commands.h"
 
 #include <chrono>
 #include <csignal>
@@ -20,7 +21,15 @@ namespace mmsim {
 namespace {
 const char *usage = "usage: mmsim run SCENARIO --out DIR [--seed N] [--set key=value ...] [--quiet]";
 
+/* bad input: exit 2 (commands.h) */
 int bad(const std::string &msg)
+{
+    std::fprintf(stderr, "mmsim run: %s\n", msg.c_str());
+    return 2;
+}
+
+/* a failure while running (I/O, c_core refused the machine): exit 1 */
+int failed(const std::string &msg)
 {
     std::fprintf(stderr, "mmsim run: %s\n", msg.c_str());
     return 1;
@@ -98,6 +107,7 @@ int cli_run(int argc, char **argv)
         return bad("--out " + out_dir + ": cannot create the directory (" + ec.message() + ")");
     std::filesystem::remove(out_dir + "/COMPLETE", ec);
 
+    init_model_time();
     sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
     sc_core::sc_report_handler::set_actions("/IEEE_Std_1666/deprecated", sc_core::SC_DO_NOTHING);
     std::signal(SIGINT, on_signal);
@@ -119,16 +129,19 @@ int cli_run(int argc, char **argv)
         }
         FILE *f = std::fopen((out_dir + "/COMPLETE").c_str(), "w");
         if (!f)
-            return bad("cannot write " + out_dir + "/COMPLETE");
+            return failed("cannot write " + out_dir + "/COMPLETE");
         std::fputs("complete\n", f);
         std::fclose(f);
         if (!quiet)
             std::fprintf(stderr, "mmsim run: %s done: %.3f s simulated in %.2f s wall, outputs in %s\n",
                          s.name.c_str(), sc_core::sc_time_stamp().to_seconds(), wall, out_dir.c_str());
     } catch (const std::exception &e) {
-        return bad(e.what());
+        return failed(e.what());
     }
     return 0;
 }
 
 } // namespace mmsim
+
+/* The subcommand table's entry (commands.h). */
+int cli_run(int argc, char **argv) { return mmsim::cli_run(argc, argv); }

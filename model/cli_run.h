@@ -4,7 +4,7 @@
 
 namespace mmsim {
 
-/* argv[0] is "run"; returns the process exit code (0 ok, 1 bad input or I/O error, 130 interrupted). */
+/* argv[0] is "run"; returns the exit code: 0 ok, 2 bad input, 1 failure, 130 interrupted. */
 int cli_run(int argc, char **argv);
 
 } // namespace mmsim

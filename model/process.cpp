@@ -7,10 +7,10 @@ using sc_core::SC_SEC;
 
 namespace mmsim {
 
-process::process(sc_core::sc_module_name name, const Process &spec, uint32_t owner, uint32_t file,
-                 uint64_t file_pages, uint64_t seed, run_recorder &rec)
-    : sc_module(name), socket("socket"), spec_(spec), file_(file), rec_(rec),
-      wl_(spec, file_pages, seed), task_(spec.name, owner, 0)
+process::process(sc_core::sc_module_name name, const Process &spec, uint32_t file, uint64_t file_pages,
+                 uint64_t seed, run_recorder &rec)
+    : sc_module(name), socket("socket"), spec_(spec), file_(file), rec_(rec), wl_(spec, file_pages, seed),
+      task_(spec.name, MM_NIL, 0)
 {
     gp_.set_command(tlm::TLM_IGNORE_COMMAND);
     gp_.set_extension(&req_);
@@ -124,9 +124,21 @@ void process::run()
 {
     if (spec_.start_s > 0)
         sc_core::wait(sc_time(spec_.start_s, SC_SEC));
+    /* fork + exec: the process exists (and can be chosen by the OOM killer) from now on */
+    qk_.reset();
+    req_.cmd = mm_cmd::process_start;
+    req_.oom_score_adj = spec_.oom_score_adj;
+    req_.name = spec_.name.c_str();
+    transact();
+    if (req_.owner == MM_NIL) {
+        rec_.row(sc_core::sc_time_stamp(), "process_exit", spec_.name, -1);
+        exited_ = true;
+        return;
+    }
+    task_.task.owner = req_.owner;
+    rec_.add_process(req_.owner, this);
     started_ = true;
     rec_.row(sc_core::sc_time_stamp(), "process_start", spec_.name, spec_.oom_score_adj);
-    qk_.reset();
     double stop = spec_.stop_s;
     for (;;) {
         if (killed_)

@@ -32,13 +32,13 @@ class process : public sc_core::sc_module {
 public:
     tlm_utils::simple_initiator_socket<process> socket;
 
-    /* owner: its c_core owner id; file: the c_core owner of its file (MM_NIL = none). */
-    process(sc_core::sc_module_name name, const Process &spec, uint32_t owner, uint32_t file,
-            uint64_t file_pages, uint64_t seed, run_recorder &rec);
+    /* file: the c_core owner of its file (MM_NIL = none). Its own owner is created when it starts. */
+    process(sc_core::sc_module_name name, const Process &spec, uint32_t file, uint64_t file_pages, uint64_t seed,
+            run_recorder &rec);
     ~process() override;
 
     const std::string &proc_name() const { return spec_.name; }
-    uint32_t owner() const { return task_.task.owner; }
+    uint32_t owner() const { return task_.task.owner; } /* MM_NIL before it starts */
     proc_state state() const;
     /* Nothing left to do: exited, killed, or every stream finished. */
     bool idle() const { return killed_ || exited_ || (started_ && wl_.next_time() < 0); }

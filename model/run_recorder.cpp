@@ -3,6 +3,7 @@
 #include <cinttypes>
 
 #include "process.h"
+#include "sample.h"
 
 namespace mmsim {
 
@@ -36,10 +37,8 @@ void run_recorder::row(const sc_core::sc_time &when, const char *event, const st
 {
     if (!file_)
         return;
-    uint64_t ps = (uint64_t)when.value(); /* time resolution: 1 ps */
-    std::fprintf(file_, "%llu.%09llu" ",%s,%s,%" PRId64 ",%" PRId64 ",%" PRId64 "\n",
-                 (unsigned long long)(ps / 1000000000000ull),
-                  (unsigned long long)((ps % 1000000000000ull) / 1000), event, who.c_str(), a, b, c);
+    std::fprintf(file_, "%s,%s,%s,%" PRId64 ",%" PRId64 ",%" PRId64 "\n", format_seconds(when).c_str(), event,
+                 who.c_str(), a, b, c);
 }
 
 void run_recorder::flush()

@@ -14,10 +14,12 @@ namespace mmsim {
 
 std::string format_seconds(const sc_core::sc_time &t)
 {
-    uint64_t ps = (uint64_t)t.value();
+    /* the time value counts resolution units (1 ns in the model: init_model_time) */
+    static const uint64_t ps_per_unit = (uint64_t)(sc_core::sc_get_time_resolution().to_seconds() * 1e12 + 0.5);
+    uint64_t ps = (uint64_t)t.value() * ps_per_unit;
     char buf[48];
-    std::snprintf(buf, sizeof buf, "%llu.%09llu", ps / 1000000000000ull,
-                  (ps % 1000000000000ull) / 1000);
+    std::snprintf(buf, sizeof buf, "%llu.%09llu", (unsigned long long)(ps / 1000000000000ull),
+                  (unsigned long long)((ps % 1000000000000ull) / 1000));
     return buf;
 }
 

@@ -10,6 +10,14 @@
 
 namespace mmsim {
 
+void init_model_time()
+{
+    static bool done = false;
+    if (!done)
+        sc_core::sc_set_time_resolution(1, sc_core::SC_NS);
+    done = true;
+}
+
 mm_config make_mm_config(const Scenario &s)
 {
     mm_config cfg;
@@ -111,10 +119,6 @@ top::top(sc_core::sc_module_name name, const Scenario &s, const top_options &opt
     std::vector<std::string> proc_names;
     for (size_t i = 0; i < s.processes.size(); i++) {
         const Process &p = s.processes[i];
-        uint32_t owner = mm_owner_create(alloc_->node(), MM_OWNER_PROCESS, p.oom_score_adj, p.name.c_str(), err,
-                                         sizeof err);
-        if (owner == MM_NIL)
-            throw std::runtime_error("process " + p.name + ": " + err);
         uint32_t file = MM_NIL;
         uint64_t fpages = 0;
         for (size_t f = 0; f < s.files.size(); f++) {
@@ -125,9 +129,8 @@ top::top(sc_core::sc_module_name name, const Scenario &s, const top_options &opt
         }
         uint64_t seed = s.run.seed ^ name_hash(p.name) ^ (0x9E3779B97F4A7C15ull * (i + 1));
         std::string mod = "proc_" + wave_identifier(p.name);
-        procs_.push_back(std::make_unique<process>(mod.c_str(), p, owner, file, fpages, seed, *rec_));
+        procs_.push_back(std::make_unique<process>(mod.c_str(), p, file, fpages, seed, *rec_));
         procs_.back()->socket.bind(bus_->targ_socket);
-        rec_->add_process(owner, procs_.back().get());
         proc_names.push_back(p.name);
     }
     kswapd_ = std::make_unique<kswapd>("kswapd0", alloc_->kswapd_event(), rec_.get());

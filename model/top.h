@@ -36,6 +36,12 @@ mm_config make_mm_config(const Scenario &s);
 swap_profile make_swap_profile(const Machine &m);
 cpu_costs make_cpu_costs(const CpuCosts &c);
 
+/*
+ * Sets SystemC's time resolution to 1 ns (the VCD's unit, so every change
+ * is representable). Call once, before any sc_time is made.
+ */
+void init_model_time();
+
 struct top_options {
     std::string out_dir;   /* empty: no files (tests, benchmarks) */
     bool progress = false;

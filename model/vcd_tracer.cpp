@@ -136,7 +136,7 @@ void vcd_tracer::close()
         const char *line = d + 6;
         const char *end = std::strchr(line, '\n');
         if (end) {
-            std::string fixed = "     (date omitted: reproducible output)";
+            std::string fixed = "     (date omitted)";
             fixed.resize((size_t)(end - line), ' ');
             std::fseek(f, (long)(line - head), SEEK_SET);
             std::fwrite(fixed.data(), 1, fixed.size(), f);

@@ -56,7 +56,10 @@ FakeHost::FakeHost()
 		h->log(FakeStep::OOM_KILLED, -1, owner, 0, 0, 0);
 	};
 	host_.event = [](void *ctx, const mm_event *ev) {
-		self(ctx)->log(FakeStep::EVENT, ev->type, ev->owner, ev->a, ev->b, ev->c);
+		auto *h = self(ctx);
+		h->log(FakeStep::EVENT, ev->type, ev->owner, ev->a, ev->b, ev->c);
+		if (h->on_event)
+			h->on_event(*ev);
 	};
 }
 
@@ -80,4 +83,53 @@ size_t FakeHost::count(FakeStep::Kind kind, int event) const
 	for (const auto &s : steps)
 		n += s.kind == kind && (event < 0 || s.event == event);
 	return n;
+}
+
+mm_node *make_node(FakeHost &h, uint64_t ram_pages, uint64_t swap_pages, unsigned swappiness)
+{
+	mm_config cfg;
+	char err[256];
+	mm_config_default(&cfg, ram_pages);
+	cfg.swap_pages = swap_pages;
+	cfg.swappiness = swappiness;
+	return mm_node_create(&cfg, h.host(), err, sizeof(err));
+}
+
+KswapdSim::State KswapdSim::step(uint64_t now_ms)
+{
+	switch (state_) {
+	case SLEEP:
+		if (!h_.kswapd_woken)
+			return state_;
+		h_.kswapd_woken = false;
+		state_ = RUN;
+		break;
+	case NAP:
+		if (h_.kswapd_woken) {
+			h_.kswapd_woken = false;
+			state_ = mm_kswapd_sleep_after_nap(n_, true, reclaim_order_, zoneidx_) == MM_KSWAPD_RUN ? RUN : SLEEP;
+		} else if (now_ms >= nap_end_) {
+			state_ = mm_kswapd_sleep_after_nap(n_, false, reclaim_order_, zoneidx_) == MM_KSWAPD_SLEEP ? SLEEP
+														  : RUN;
+			if (state_ == SLEEP) {
+				full_sleeps++;
+				if (on_sleep)
+					on_sleep();
+			}
+		}
+		return state_;
+	case RUN:
+		break;
+	}
+	mm_kswapd_take_request(n_, &order_, &zoneidx_);
+	reclaim_order_ = mm_balance_pgdat(n_, &task_, order_, zoneidx_);
+	balance_runs++;
+	h_.kswapd_woken = false;
+	if (mm_kswapd_sleep_begin(n_, reclaim_order_, zoneidx_) == MM_KSWAPD_NAP) {
+		state_ = NAP;
+		nap_end_ = now_ms + MM_KSWAPD_NAP_MS;
+	} else {
+		state_ = RUN;
+	}
+	return state_;
 }

@@ -33,6 +33,7 @@ public:
 	bool kswapd_woken = false;            // set by wake_kswapd, cleared by the test's kswapd
 	std::vector<uint32_t> oom_victims;
 	std::function<void()> on_io_wait;     // runs "other threads" while a task waits
+	std::function<void(const mm_event &)> on_event;
 
 	// Index of the first step of kind (and event type) at or after from; -1 if none.
 	long find(FakeStep::Kind kind, int event = -1, size_t from = 0) const;
@@ -43,4 +44,29 @@ private:
 	uint64_t pending_io_ = 0;
 	void log(FakeStep::Kind k, int ev, uint32_t owner, int64_t a, int64_t b, int64_t c);
 	static FakeHost *self(void *ctx) { return static_cast<FakeHost *>(ctx); }
+};
+
+// A node with the kernel defaults for ram_pages, swap_pages of swap and swappiness.
+mm_node *make_node(FakeHost &h, uint64_t ram_pages, uint64_t swap_pages, unsigned swappiness = 60);
+
+// The kswapd thread as the SystemC layer runs it, on the fake host's millisecond steps:
+// sleep until woken, balance_pgdat, nap 100 ms (kswapd_try_to_sleep), sleep or balance again.
+class KswapdSim {
+public:
+	KswapdSim(mm_node *n, FakeHost &h) : n_(n), h_(h) { task_.owner = MM_NIL; task_.flags = MM_PF_KSWAPD; }
+	enum State { SLEEP, NAP, RUN };
+	// One step at time now_ms; returns the state after it.
+	State step(uint64_t now_ms);
+	State state() const { return state_; }
+	uint64_t balance_runs = 0, full_sleeps = 0;
+	std::function<void()> on_sleep; // called each time kswapd goes to full sleep
+	mm_task *task() { return &task_; }
+
+private:
+	mm_node *n_;
+	FakeHost &h_;
+	mm_task task_{};
+	State state_ = SLEEP;
+	uint64_t nap_end_ = 0;
+	int order_ = 0, zoneidx_ = MM_MAX_NR_ZONES - 1, reclaim_order_ = 0;
 };

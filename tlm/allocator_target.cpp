@@ -23,8 +23,15 @@ uint32_t mix32(uint64_t x)
 }
 
 allocator_target *self(void *ctx) { return static_cast<allocator_target *>(ctx); }
-initiator_task *task_of(mm_task *t) { return static_cast<initiator_task *>(t->host_ctx); }
 } // namespace
+
+/* The task c_core names, or the one whose transaction runs (c_core passes NULL for frees). */
+initiator_task *allocator_target::task_of(mm_task *t) const
+{
+    if (t && t->host_ctx)
+        return static_cast<initiator_task *>(t->host_ctx);
+    return current_;
+}
 
 uint32_t allocator_target::anon_tag(uint32_t owner, uint32_t vpn)
 {
@@ -145,6 +152,11 @@ void allocator_target::execute(mm_request &req)
     case mm_cmd::file_write:
         req.fault = mm_file_write(node_, t, req.file, req.index);
         break;
+    case mm_cmd::process_start: {
+        char err[128];
+        req.owner = mm_owner_create(node_, MM_OWNER_PROCESS, req.oom_score_adj, req.name, err, sizeof err);
+        break;
+    }
     case mm_cmd::process_exit:
         mm_owner_exit(node_, t->owner);
         break;
@@ -252,7 +264,7 @@ sc_time allocator_target::submit(tlm::tlm_command cmd, uint64_t slot, uint32_t &
 void allocator_target::host_swap_write(void *ctx, mm_task *t, uint32_t pfn, uint32_t slot)
 {
     allocator_target *a = self(ctx);
-    a->current_ = task_of(t);
+    a->current_ = a->task_of(t);
     uint32_t tag = a->tags_[pfn];
     a->charge(a->page_time_); /* the device reads the page out of DRAM */
     a->submit(tlm::TLM_WRITE_COMMAND, slot, tag, true);
@@ -261,7 +273,7 @@ void allocator_target::host_swap_write(void *ctx, mm_task *t, uint32_t pfn, uint
 void allocator_target::host_swap_read(void *ctx, mm_task *t, uint32_t slot, uint32_t pfn)
 {
     allocator_target *a = self(ctx);
-    a->current_ = task_of(t);
+    a->current_ = a->task_of(t);
     uint32_t tag = 0;
     a->submit(tlm::TLM_READ_COMMAND, slot, tag, true);
     a->tags_[pfn] = tag;
@@ -277,7 +289,7 @@ void allocator_target::host_swap_read(void *ctx, mm_task *t, uint32_t slot, uint
 void allocator_target::host_file_write(void *ctx, mm_task *t, uint32_t pfn, uint32_t file, uint32_t index)
 {
     allocator_target *a = self(ctx);
-    a->current_ = task_of(t);
+    a->current_ = a->task_of(t);
     uint32_t tag = a->tags_[pfn];
     a->charge(a->page_time_);
     a->submit(tlm::TLM_WRITE_COMMAND, ((uint64_t)file << 32) | index, tag, false);
@@ -286,7 +298,7 @@ void allocator_target::host_file_write(void *ctx, mm_task *t, uint32_t pfn, uint
 void allocator_target::host_file_read(void *ctx, mm_task *t, uint32_t file, uint32_t index, uint32_t pfn)
 {
     allocator_target *a = self(ctx);
-    a->current_ = task_of(t);
+    a->current_ = a->task_of(t);
     uint32_t tag = 0;
     a->submit(tlm::TLM_READ_COMMAND, ((uint64_t)file << 32) | index, tag, false);
     a->tags_[pfn] = file_tag(file, index);
@@ -295,7 +307,7 @@ void allocator_target::host_file_read(void *ctx, mm_task *t, uint32_t file, uint
 void allocator_target::host_io_wait(void *ctx, mm_task *t)
 {
     allocator_target *a = self(ctx);
-    initiator_task *task = task_of(t);
+    initiator_task *task = a->task_of(t);
     sc_time now = sc_core::sc_time_stamp();
     if (!a->instant_ && task->io_done > now + *task->delay) {
         sc_time wait_for = task->io_done - now;
@@ -312,8 +324,8 @@ void allocator_target::host_io_wait(void *ctx, mm_task *t)
 void allocator_target::host_cpu(void *ctx, mm_task *t, mm_cpu_cost what, uint64_t count)
 {
     allocator_target *a = self(ctx);
-    initiator_task *task = task_of(t);
-    if (task->delay)
+    initiator_task *task = a->task_of(t);
+    if (task && task->delay)
         *task->delay += a->cost_[what] * (double)count;
 }
 

@@ -110,6 +110,7 @@ private:
     void b_transport(tlm::tlm_generic_payload &gp, sc_core::sc_time &delay);
     void execute(mm_request &req);
     void settle_zram_pool();
+    initiator_task *task_of(mm_task *t) const;
     uint32_t *frame_tags();
     void charge(const sc_core::sc_time &t) { *current_->delay += t; }
     sc_core::sc_time local_now() const;

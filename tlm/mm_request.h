@@ -27,6 +27,7 @@ enum class mm_cmd {
     anon_touch,        /* mm_anon_touch(index = vpn): first touch, hit or swap-in */
     file_read,         /* mm_file_read(file, index) */
     file_write,        /* mm_file_write(file, index) */
+    process_start,     /* mm_owner_create(process, oom_score_adj, name) -> owner */
     process_exit,      /* mm_owner_exit(owner) */
     kswapd_take,       /* mm_kswapd_take_request -> order, zoneidx */
     kswapd_balance,    /* mm_balance_pgdat(order, zoneidx) -> order */
@@ -46,7 +47,10 @@ struct mm_request : tlm::tlm_extension<mm_request> {
     uint64_t size_bytes = 0;
     int zoneidx = 0;
     bool woken_early = false;
+    int oom_score_adj = 0;
+    const char *name = nullptr;
     /* result */
+    uint32_t owner = MM_NIL;        /* process_start */
     mm_alloc_result alloc{};
     mm_fault_result fault = MM_FAULT_HIT;
     mm_kswapd_step step = MM_KSWAPD_RUN;

@@ -46,10 +46,10 @@ static int check_zone(const struct mm_node *n, const struct zone *z, char *msg, 
 				FAIL("zone %s: pfn %llu inside the block at %llu order %u is a block head",
 				     z->name, (unsigned long long)t, (unsigned long long)pfn, order);
 		if (p->flags & PG_buddy) {
-			int mt = n->pageblock_mt[pfn >> MM_PAGEBLOCK_ORDER];
+			int mt = get_pageblock_migratetype(n, (uint32_t)pfn);
 			if (order > MM_PAGEBLOCK_ORDER) {
 				for (uint64_t b = pfn; b < pfn + (1ull << order); b += 1u << MM_PAGEBLOCK_ORDER)
-					if (n->pageblock_mt[b >> MM_PAGEBLOCK_ORDER] != mt)
+					if (get_pageblock_migratetype(n, (uint32_t)b) != mt)
 						FAIL("zone %s: free block at pfn %llu order %u spans pageblocks of different migratetypes",
 						     z->name, (unsigned long long)pfn, order);
 			}
@@ -75,9 +75,9 @@ static int check_zone(const struct mm_node *n, const struct zone *z, char *msg, 
 				if (!(p->flags & PG_buddy) || p->order != o)
 					FAIL("zone %s: free_area[%u] list %d holds pfn %u which is not a free order-%u block",
 					     z->name, o, mt, pfn, o);
-				if (n->pageblock_mt[pfn >> MM_PAGEBLOCK_ORDER] != mt)
+				if (get_pageblock_migratetype(n, (uint32_t)pfn) != mt)
 					FAIL("zone %s: free block pfn %u order %u is on list %d but its pageblock is type %d",
-					     z->name, pfn, o, mt, n->pageblock_mt[pfn >> MM_PAGEBLOCK_ORDER]);
+					     z->name, pfn, o, mt, get_pageblock_migratetype(n, (uint32_t)pfn));
 				if (p->prev != prev)
 					FAIL("zone %s: free_area[%u] list %d: pfn %u has a wrong prev link", z->name, o, mt, pfn);
 				prev = pfn;

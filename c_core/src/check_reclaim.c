@@ -54,7 +54,7 @@ static int check_lists(const struct mm_node *n, char *msg, size_t len, uint64_t 
 		if (list->last != prev)
 			return fail(msg, len, "lru %s: last is %u, walk ended at %u", lru_names[l], list->last, prev);
 		for (int z = 0; z < MM_MAX_NR_ZONES; z++)
-			zone_sum += n->lruvec.zone_nr_pages[z][l];
+			zone_sum += n->zones[z].vm_stat[zone_item[l]];
 		if (count != n->lruvec.nr_pages[l] || count != zone_sum || count != n->stat[zone_item[l]] ||
 		    count != n->stat[node_item[l]])
 			return fail(msg, len,

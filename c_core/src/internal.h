@@ -9,6 +9,14 @@
 #include "mmsim/mm.h"
 #include "mmsim/reclaim.h"
 
+/* Tests (C++) include this file to reach the allocator's internals. */
+#ifdef __cplusplus
+extern "C" {
+#define MMSIM_STATIC_ASSERT static_assert
+#else
+#define MMSIM_STATIC_ASSERT _Static_assert
+#endif
+
 /* ---- struct page: 16 bytes per simulated frame ---- */
 
 /* Page flags (a subset of enum pageflags). */
@@ -27,10 +35,17 @@ struct page {
 	uint32_t next, prev; /* pfn links: free_area list when PG_buddy, LRU list when PG_lru */
 	uint32_t index;      /* anon: virtual page number in the owner; file: index in the file */
 	uint16_t owner;      /* owner id of an allocated head (see struct mm_owner) */
-	uint8_t order;       /* buddy order (PG_buddy) or allocation order (PG_head) */
 	uint8_t flags;       /* PG_* */
+	unsigned order : 4;  /* buddy order (PG_buddy) or allocation order (PG_head), 0..10 */
+	/*
+	 * The pageblock's migratetype (the kernel's pageblock_flags bitmap),
+	 * kept in the FIRST page of each pageblock so that the per-frame cost
+	 * stays 16 bytes. It is not page state: never clear or copy a whole
+	 * struct page; set fields one by one. Use get/set_pageblock_migratetype.
+	 */
+	unsigned pageblock_mt : 2;
 };
-_Static_assert(sizeof(struct page) == 16, "struct page must stay 16 bytes");
+MMSIM_STATIC_ASSERT(sizeof(struct page) == 16, "struct page must stay 16 bytes");
 
 /* A pfn-linked doubly linked list (list_head over pfn indices). */
 struct pfn_list {
@@ -69,7 +84,6 @@ enum lru_list {
 struct lruvec {
 	struct pfn_list lists[NR_LRU_LISTS]; /* head = first (most recently added) */
 	uint64_t nr_pages[NR_LRU_LISTS];
-	uint64_t zone_nr_pages[MM_MAX_NR_ZONES][NR_LRU_LISTS]; /* lru_zone_size */
 	uint64_t anon_cost, file_cost;       /* lru_note_cost */
 	uint64_t refaults[2];                /* workingset refaults seen at the last reclaim (anon, file) */
 	uint64_t nonresident_age;            /* workingset_age_nonresident clock */
@@ -130,7 +144,6 @@ struct mm_node {
 
 	struct page *mem_map;            /* node_spanned_pages entries, indexed by pfn */
 	uint64_t node_spanned_pages;
-	uint8_t *pageblock_mt;           /* migratetype per pageblock */
 	struct zone zones[MM_MAX_NR_ZONES];
 	int nr_zones;                    /* populated zones + 1 highest index in use */
 	int zonelist[MM_MAX_NR_ZONES];   /* build_zonerefs_node: populated zones high to low, -1 ended */
@@ -156,6 +169,18 @@ struct mm_node {
 
 /* ---- helpers shared by c_core's files ---- */
 static inline struct page *pfn_to_page(struct mm_node *n, uint32_t pfn) { return &n->mem_map[pfn]; }
+#define MM_PAGEBLOCK_NR_PAGES (1u << MM_PAGEBLOCK_ORDER)
+/* mm/page_alloc.c: get_pfnblock_migratetype */
+/* (stored XOR MIGRATE_MOVABLE, so that a zeroed mem_map is all Movable, as memmap_init leaves it) */
+static inline int get_pageblock_migratetype(const struct mm_node *n, uint32_t pfn)
+{
+	return (int)(n->mem_map[pfn & ~(MM_PAGEBLOCK_NR_PAGES - 1)].pageblock_mt ^ MM_MIGRATE_MOVABLE);
+}
+/* mm/page_alloc.c: set_pageblock_migratetype */
+static inline void set_pageblock_migratetype(struct mm_node *n, uint32_t pfn, int mt)
+{
+	n->mem_map[pfn & ~(MM_PAGEBLOCK_NR_PAGES - 1)].pageblock_mt = ((unsigned)mt ^ MM_MIGRATE_MOVABLE) & 3u;
+}
 static inline uint32_t page_to_pfn(const struct mm_node *n, const struct page *p)
 {
 	return (uint32_t)(p - n->mem_map);
@@ -213,7 +238,11 @@ struct zone *pfn_zone(struct mm_node *n, uint32_t pfn);
 /* Host calls that tolerate a missing callback. */
 void host_event(struct mm_node *n, enum mm_event_type type, uint32_t owner, int64_t a, int64_t b,
 		int64_t c);
-void host_cpu(struct mm_node *n, struct mm_task *t, enum mm_cpu_cost what, uint64_t count);
+static inline void host_cpu(struct mm_node *n, struct mm_task *t, enum mm_cpu_cost what, uint64_t count)
+{
+	if (n->host.cpu)
+		n->host.cpu(n->host.ctx, t, what, count);
+}
 
 /* ---- page_alloc.c: the buddy allocator ---- */
 
@@ -235,7 +264,11 @@ bool prepare_alloc_context(const struct mm_node *n, gfp_t gfp, struct alloc_cont
 void alloc_pages_typed(struct mm_node *n, struct mm_task *t, unsigned order, gfp_t gfp,
 		       enum mm_page_type type, struct mm_alloc_result *res);
 /* Page-state accounting for nr_pages of type (negative when they are freed). */
-void account_page_type(struct mm_node *n, enum mm_page_type type, int64_t nr_pages);
+static inline void account_page_type(struct mm_node *n, enum mm_page_type type, int64_t nr_pages)
+{
+	n->stat[type == MM_PAGE_KERNEL ? NR_KERNEL_PAGES : type == MM_PAGE_ANON ? NR_ANON_MAPPED : NR_FILE_PAGES] +=
+		(uint64_t)nr_pages;
+}
 /* Page pfn of an allocated block of order 'order' becomes order-0 pages (split_page). */
 void split_page(struct mm_node *n, uint32_t pfn, unsigned order);
 
@@ -274,5 +307,9 @@ static inline void mod_node_state(struct mm_node *n, enum mm_stat_item item, int
 {
 	n->stat[item] += (uint64_t)nr;
 }
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* MMSIM_INTERNAL_H */

@@ -18,7 +18,7 @@ static void update_lru_size(struct mm_node *n, uint32_t pfn, enum lru_list lru, 
 	struct zone *z = pfn_zone(n, pfn);
 
 	n->lruvec.nr_pages[lru] = (uint64_t)((int64_t)n->lruvec.nr_pages[lru] + nr);
-	n->lruvec.zone_nr_pages[z->idx][lru] = (uint64_t)((int64_t)n->lruvec.zone_nr_pages[z->idx][lru] + nr);
+	z->vm_stat[zone_lru_item[lru]] = (uint64_t)((int64_t)z->vm_stat[zone_lru_item[lru]] + nr);
 	mod_stat(n, zone_lru_item[lru], nr);
 	mod_stat(n, node_lru_item[lru], nr);
 }

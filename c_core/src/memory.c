@@ -229,3 +229,19 @@ uint64_t owner_release_memory(struct mm_node *n, uint32_t id)
 	o->rss_anon = o->rss_file = o->swapents = o->pgtables = o->nr_cache = 0;
 	return freed;
 }
+
+/* fs/proc/task_mmu.c: clear_refs_pte_range (echo 1 > /proc/PID/clear_refs): accessed bits and PG_referenced */
+void mm_clear_refs(struct mm_node *n, uint32_t owner)
+{
+	struct mm_owner *o = owner_get(n, owner);
+
+	if (!o || o->kind != MM_OWNER_PROCESS)
+		return;
+	for (uint32_t i = 0; i < o->nr_pte; i++) {
+		uint32_t e = o->pte[i];
+		if (!(e & PTE_PRESENT))
+			continue;
+		o->pte[i] = e & ~PTE_YOUNG;
+		pfn_to_page(n, e & PTE_VALUE_MASK)->flags &= (uint8_t)~PG_referenced;
+	}
+}

@@ -44,11 +44,6 @@ void host_event(struct mm_node *n, enum mm_event_type type, uint32_t owner, int6
 	n->host.event(n->host.ctx, &ev);
 }
 
-void host_cpu(struct mm_node *n, struct mm_task *t, enum mm_cpu_cost what, uint64_t count)
-{
-	if (n->host.cpu)
-		n->host.cpu(n->host.ctx, t, what, count);
-}
 
 /* Default spanned pages of zone i for the layout (zone_sizes_init without the PCI hole). */
 static uint64_t layout_spanned(const struct mm_config *cfg, int i)
@@ -121,7 +116,7 @@ static int validate(const struct mm_config *cfg, char *err, size_t errlen)
 		}
 		if (present > spanned || managed > present) {
 			snprintf(err, errlen,
-				 "zone %s: managed %llu <= present %llu <= spanned %llu does not hold",
+				 "zone %s: managed %llu, present %llu, spanned %llu pages (allowed managed <= present <= spanned)",
 				 zone_names[i], (unsigned long long)managed, (unsigned long long)present,
 				 (unsigned long long)spanned);
 			return -1;
@@ -137,7 +132,7 @@ static int validate(const struct mm_config *cfg, char *err, size_t errlen)
 	    !(cfg->zone[MM_ZONE_NORMAL].spanned || layout_spanned(cfg, MM_ZONE_NORMAL)) &&
 	    !(cfg->zone[MM_ZONE_DMA32].spanned || layout_spanned(cfg, MM_ZONE_DMA32)) &&
 	    !(cfg->zone[MM_ZONE_DMA].spanned || layout_spanned(cfg, MM_ZONE_DMA))) {
-		snprintf(err, errlen, "zone Movable: needs a lowmem zone beside it");
+		snprintf(err, errlen, "zone Movable: populated without a lowmem zone (allowed only beside DMA, DMA32 or Normal)");
 		return -1;
 	}
 	return 0;
@@ -207,18 +202,13 @@ struct mm_node *mm_node_create(const struct mm_config *cfg, const struct mm_host
 	}
 	n->node_spanned_pages = pfn;
 	n->mem_map = alloc_zeroed((size_t)pfn, sizeof(struct page));
-	uint64_t nr_pageblocks = (pfn + (1u << MM_PAGEBLOCK_ORDER) - 1) >> MM_PAGEBLOCK_ORDER;
-	n->pageblock_mt = alloc_zeroed((size_t)nr_pageblocks, 1);
-	if (!n->mem_map || !n->pageblock_mt) {
+	if (!n->mem_map) {
 		snprintf(err, errlen, "out of host memory for %llu pages of mem_map",
 			 (unsigned long long)pfn);
-		free(n->mem_map);
-		free(n->pageblock_mt);
 		free(n);
 		return NULL;
 	}
-	/* memmap_init: every pageblock starts MIGRATE_MOVABLE */
-	memset(n->pageblock_mt, MM_MIGRATE_MOVABLE, (size_t)nr_pageblocks);
+	/* memmap_init: every pageblock starts MIGRATE_MOVABLE (the zeroed encoding) */
 
 	/* build_zonerefs_node: populated zones, highest first */
 	int k = 0;
@@ -261,7 +251,6 @@ void mm_node_destroy(struct mm_node *node)
 		return;
 	reclaim_state_destroy(node);
 	free(node->mem_map);
-	free(node->pageblock_mt);
 	free(node);
 }
 
@@ -314,6 +303,13 @@ void mm_zone_get_info(const struct mm_node *node, enum mm_zone_type zi, struct m
 }
 
 long mm_min_free_kbytes(const struct mm_node *node) { return node->min_free_kbytes; }
+
+uint64_t mm_host_bytes_per_frame(void) { return sizeof(struct page); }
+
+uint64_t mm_host_bytes(const struct mm_node *node)
+{
+	return node->node_spanned_pages * sizeof(struct page) + sizeof(*node);
+}
 
 /* totalram_pages: managed pages of all zones */
 uint64_t mm_total_pages(const struct mm_node *node)

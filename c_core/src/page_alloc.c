@@ -47,7 +47,7 @@ static void list_del(struct mm_node *n, struct pfn_list *l, uint32_t pfn)
 
 static inline int get_pfnblock_migratetype(const struct mm_node *n, uint32_t pfn)
 {
-	return n->pageblock_mt[pfn >> MM_PAGEBLOCK_ORDER];
+	return get_pageblock_migratetype(n, pfn);
 }
 
 /* mm/page_alloc.c: account_freepages */
@@ -99,7 +99,7 @@ static void change_pageblock_range(struct mm_node *n, uint32_t pfn, unsigned ord
 {
 	uint32_t nr = 1u << (order - MM_PAGEBLOCK_ORDER);
 	for (uint32_t i = 0; i < nr; i++)
-		n->pageblock_mt[(pfn >> MM_PAGEBLOCK_ORDER) + i] = (uint8_t)mt;
+		set_pageblock_migratetype(n, pfn + i * MM_PAGEBLOCK_NR_PAGES, mt);
 }
 
 /* mm/page_alloc.c: expand -- the upper halves go to the heads of the lower lists */
@@ -216,7 +216,7 @@ static void move_freepages_block(struct mm_node *n, struct zone *z, uint32_t sta
 			p++;
 		}
 	}
-	n->pageblock_mt[start >> MM_PAGEBLOCK_ORDER] = (uint8_t)new_mt;
+	set_pageblock_migratetype(n, start, new_mt);
 }
 
 /* mm/page_alloc.c: try_to_steal_block (watermark boosting not modelled) */
@@ -249,7 +249,7 @@ static uint32_t try_to_steal_block(struct mm_node *n, struct zone *z, uint32_t p
 }
 
 /* mm/page_alloc.c: __rmqueue_claim */
-static uint32_t __rmqueue_claim(struct mm_node *n, struct zone *z, unsigned order, int start_mt,
+__attribute__((noinline, cold)) static uint32_t __rmqueue_claim(struct mm_node *n, struct zone *z, unsigned order, int start_mt,
 				unsigned alloc_flags)
 {
 	unsigned min_order = order;
@@ -271,7 +271,7 @@ static uint32_t __rmqueue_claim(struct mm_node *n, struct zone *z, unsigned orde
 }
 
 /* mm/page_alloc.c: __rmqueue_steal */
-static uint32_t __rmqueue_steal(struct mm_node *n, struct zone *z, unsigned order, int start_mt)
+__attribute__((noinline, cold)) static uint32_t __rmqueue_steal(struct mm_node *n, struct zone *z, unsigned order, int start_mt)
 {
 	for (unsigned o = order; o < MM_NR_PAGE_ORDERS; o++) {
 		bool can_steal;
@@ -398,16 +398,6 @@ void split_page(struct mm_node *n, uint32_t pfn, unsigned order)
 	}
 }
 
-void account_page_type(struct mm_node *n, enum mm_page_type type, int64_t nr_pages)
-{
-	static const enum mm_stat_item item[] = {
-		[MM_PAGE_KERNEL] = NR_KERNEL_PAGES,
-		[MM_PAGE_ANON] = NR_ANON_MAPPED,
-		[MM_PAGE_FILE] = NR_FILE_PAGES,
-	};
-	n->stat[item[type]] += (uint64_t)nr_pages;
-}
-
 /* mm/page_alloc.c: alloc_flags_nofragment (one node: Normal preferred -> NOFRAGMENT) */
 static unsigned alloc_flags_nofragment(const struct mm_node *n, int preferred_zoneidx, gfp_t gfp)
 {
@@ -429,8 +419,10 @@ retry:
 			continue;
 		struct zone *z = &n->zones[n->zonelist[i]];
 		uint64_t mark = wmark_pages(z, alloc_flags & ALLOC_WMARK_MASK);
-		if (!zone_watermark_fast(z, order, mark, ac->highest_zoneidx, alloc_flags) &&
-		    !(alloc_flags & ALLOC_NO_WATERMARKS))
+		/* zone_watermark_fast's order-0 shortcut, inlined for the hot path */
+		bool ok = (order == 0 && z->nr_free_pages > mark + z->lowmem_reserve[ac->highest_zoneidx]) ||
+			  zone_watermark_fast(z, order, mark, ac->highest_zoneidx, alloc_flags);
+		if (!ok && !(alloc_flags & ALLOC_NO_WATERMARKS))
 			continue; /* node_reclaim is off by default */
 		uint32_t pfn = rmqueue(n, z, order, ac->migratetype, alloc_flags);
 		if (pfn != MM_NIL)

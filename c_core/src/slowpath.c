@@ -9,11 +9,12 @@
 #include "reclaim_api.h"
 
 /*
- * A __GFP_NOFAIL request loops in the kernel until memory appears; c_core
- * cannot wait for other threads inside one call, so it gives up after this
- * many passes through the retry loop (docs/fidelity.md).
+ * The kernel's retry loop can spin while it waits for other tasks (a
+ * __GFP_NOFAIL request with nothing left to free, OOM "progress" without a
+ * kill for !__GFP_FS). c_core cannot wait inside one call, so after this
+ * many passes through retry: the allocation fails (docs/fidelity.md).
  */
-#define NOFAIL_MAX_LOOPS 4096
+#define SLOWPATH_MAX_RETRY_PASSES 1024
 
 static bool task_is_oom_victim(const struct mm_node *n, const struct mm_task *t)
 {
@@ -155,7 +156,7 @@ uint32_t alloc_pages_slowpath(struct mm_node *n, struct mm_task *t, unsigned ord
 	const bool nofail = gfp & __GFP_NOFAIL;
 	const bool costly_order = order > MM_PAGE_ALLOC_COSTLY_ORDER;
 	int no_progress_loops = 0;
-	unsigned nofail_loops = 0;
+	unsigned passes = 0;
 	uint64_t progress = 0;
 	uint32_t pfn;
 
@@ -178,6 +179,8 @@ uint32_t alloc_pages_slowpath(struct mm_node *n, struct mm_task *t, unsigned ord
 		goto nopage;
 
 retry:
+	if (++passes > SLOWPATH_MAX_RETRY_PASSES)
+		goto fail;
 	if (alloc_flags & ALLOC_KSWAPD)
 		wake_all_kswapds(n, order, gfp, ac);
 	unsigned reserve_flags = gfp_pfmemalloc_flags(n, t, gfp);
@@ -212,12 +215,13 @@ retry:
 		goto retry;
 	}
 nopage:
-	if (nofail && can_direct_reclaim && ++nofail_loops < NOFAIL_MAX_LOOPS) {
+	if (nofail && can_direct_reclaim) {
 		pfn = alloc_pages_cpuset_fallback(n, gfp, order, ALLOC_MIN_RESERVE, ac);
 		if (pfn != MM_NIL)
 			return pfn;
 		goto retry;
 	}
+fail:
 	/* warn_alloc("page allocation failure: order:%u") */
 	n->events[ALLOCFAIL]++;
 	host_event(n, MM_EV_ALLOC_FAIL, task_owner(t), order, gfp, 0);

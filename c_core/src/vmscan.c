@@ -137,7 +137,7 @@ static uint64_t lruvec_lru_size(const struct mm_node *n, enum lru_list lru, int 
 {
 	uint64_t size = 0;
 	for (int z = 0; z <= zone_idx && z < MM_MAX_NR_ZONES; z++)
-		size += n->lruvec.zone_nr_pages[z][lru];
+		size += n->zones[z].vm_stat[NR_ZONE_INACTIVE_ANON + lru];
 	return size;
 }
 
@@ -307,8 +307,10 @@ static void shrink_folio_list(struct mm_node *n, struct scan_control *sc, const 
 		if (ref == FOLIOREF_KEEP)
 			goto keep;
 		if (!file) {
-			if (!(sc->gfp_mask & __GFP_IO) || !sc->may_swap || !reclaim_anon_folio(n, sc, pfn))
-				goto activate;
+			if (!(sc->gfp_mask & __GFP_IO) || !sc->may_swap)
+				goto keep; /* add_to_swap needs __GFP_IO */
+			if (!reclaim_anon_folio(n, sc, pfn))
+				goto activate; /* no swap slot: activate_locked_split */
 			st->nr_pageout++;
 			st->nr_io++;
 			sc->reclaimed_anon++;
@@ -501,10 +503,9 @@ uint64_t try_to_free_pages(struct mm_node *n, struct mm_task *t, unsigned order,
 /* mm/vmscan.c: zone_reclaimable_pages */
 uint64_t zone_reclaimable_pages(const struct mm_node *n, const struct zone *z)
 {
-	const uint64_t *lru = n->lruvec.zone_nr_pages[z->idx];
-	uint64_t nr = lru[LRU_INACTIVE_FILE] + lru[LRU_ACTIVE_FILE];
+	uint64_t nr = z->vm_stat[NR_ZONE_INACTIVE_FILE] + z->vm_stat[NR_ZONE_ACTIVE_FILE];
 
 	if (can_reclaim_anon_pages(n))
-		nr += lru[LRU_INACTIVE_ANON] + lru[LRU_ACTIVE_ANON];
+		nr += z->vm_stat[NR_ZONE_INACTIVE_ANON] + z->vm_stat[NR_ZONE_ACTIVE_ANON];
 	return nr;
 }

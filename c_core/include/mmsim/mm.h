@@ -190,6 +190,9 @@ struct mm_zone_info {
 void mm_zone_get_info(const struct mm_node *node, enum mm_zone_type z, struct mm_zone_info *out);
 long mm_min_free_kbytes(const struct mm_node *node);
 uint64_t mm_total_pages(const struct mm_node *node);   /* totalram_pages */
+/* Host memory: per simulated frame (struct page), and of the node's allocator state in all. */
+uint64_t mm_host_bytes_per_frame(void);
+uint64_t mm_host_bytes(const struct mm_node *node);
 
 /* Pure kernel formulas, exposed for tests and tools. */
 uint64_t mm_int_sqrt(uint64_t x);                                   /* lib/math/int_sqrt.c */

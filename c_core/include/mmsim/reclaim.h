@@ -66,6 +66,8 @@ enum mm_fault_result {
 enum mm_fault_result mm_anon_touch(struct mm_node *n, struct mm_task *t, uint32_t vpn);
 /* munmap of [vpn, vpn + count): frees resident pages and swap slots. */
 void mm_anon_unmap(struct mm_node *n, struct mm_task *t, uint32_t vpn, uint32_t count);
+/* echo 1 > /proc/PID/clear_refs: the process's pages look not recently used (accessed bits cleared). */
+void mm_clear_refs(struct mm_node *n, uint32_t owner);
 /* read() / write() of one page of a file owner through the page cache. */
 enum mm_fault_result mm_file_read(struct mm_node *n, struct mm_task *t, uint32_t file, uint32_t index);
 enum mm_fault_result mm_file_write(struct mm_node *n, struct mm_task *t, uint32_t file, uint32_t index);
