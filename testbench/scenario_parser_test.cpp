@@ -129,6 +129,8 @@ TEST(ScenarioSet, OverridesCheckRangeAndNameTheKey)
     EXPECT_EQ(s.files[0].size_pages, 2000u);
     apply_set(s, "run.seed=42");
     EXPECT_EQ(s.run.seed, 42u);
+    apply_set(s, "purpose=caf\xC3\xA9 au lait"); /* not TOML: taken as a string */
+    EXPECT_EQ(s.purpose, "caf\xC3\xA9 au lait");
 
     auto msg = [&](const std::string &kv) {
         try {
@@ -158,6 +160,13 @@ TEST(ScenarioScale, MultipliesSizesAndRatesNotTimesOrOrders)
     EXPECT_EQ(s.processes[0].anon.target_rss_pages, 1250u);
     EXPECT_DOUBLE_EQ(s.processes[0].file.read_rate, 50);
     EXPECT_DOUBLE_EQ(s.run.duration_s, 10);
+    apply_set(s, "process.hog.anon.rate=2000"); /* --set values are in the file's units, then scaled */
+    EXPECT_DOUBLE_EQ(s.processes[0].anon.rate, 500);
+    apply_set(s, "machine.ram_bytes=1GiB");
+    EXPECT_EQ(s.machine.ram_bytes, 256ull << 20);
+    apply_set(s, "process.hog.oom_score_adj=5"); /* not a size or rate: as given */
+    EXPECT_EQ(s.processes[0].oom_score_adj, 5);
+    EXPECT_EQ(s.processes[0].anon.target_rss_pages, 1250u); /* untouched fields keep their scaled value */
     apply_set(s, "scale=0.5"); /* relative to the file, not compounding */
     EXPECT_EQ(s.machine.ram_bytes, 512ull << 20);
     EXPECT_DOUBLE_EQ(s.scale, 0.5);
