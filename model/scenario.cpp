@@ -474,30 +474,149 @@ uint64_t scale_bytes(uint64_t v, double f)
     return scale_pages(v / kPageBytes, f) * kPageBytes;
 }
 
-/* Multiply every size and rate by f (times, orders and per-allocation sizes stay). */
-void rescale(Scenario &s, double f)
+/* The fields `scale` multiplies: sizes and rates (times, orders, per-allocation sizes stay). */
+struct ScaledRefs {
+    std::vector<uint64_t *> pages, bytes;
+    std::vector<double *> rates;
+    long *min_free_kbytes;
+};
+
+ScaledRefs scaled_fields(Scenario &s)
 {
-    Machine &m = s.machine;
-    m.ram_bytes = scale_bytes(m.ram_bytes, f);
-    m.swap_bytes = scale_bytes(m.swap_bytes, f);
-    for (auto &z : m.managed_pages)
-        z = scale_pages(z, f);
-    if (s.policy.min_free_kbytes > 0)
-        s.policy.min_free_kbytes = std::max<long>(128, std::lround(static_cast<double>(s.policy.min_free_kbytes) * f));
+    ScaledRefs r;
+    r.bytes = {&s.machine.ram_bytes, &s.machine.swap_bytes};
+    for (auto &z : s.machine.managed_pages)
+        r.pages.push_back(&z);
+    r.min_free_kbytes = &s.policy.min_free_kbytes;
     for (auto &file : s.files) {
-        file.size_pages = scale_pages(file.size_pages, f);
-        file.prepopulate_pages = std::min(file.size_pages, scale_pages(file.prepopulate_pages, f));
+        r.pages.push_back(&file.size_pages);
+        r.pages.push_back(&file.prepopulate_pages);
     }
     for (auto &p : s.processes) {
-        p.anon.rate *= f;
-        p.anon.target_rss_pages = scale_pages(p.anon.target_rss_pages, f);
-        p.file.read_rate *= f;
-        p.file.write_rate *= f;
-        p.kernel.rate *= f;
-        p.kernel.free.target_live_pages = scale_pages(p.kernel.free.target_live_pages, f);
-        p.touch.rate *= f;
-        p.exact.rate *= f;
-        p.exact.free.target_live_pages = scale_pages(p.exact.free.target_live_pages, f);
+        r.rates.insert(r.rates.end(), {&p.anon.rate, &p.file.read_rate, &p.file.write_rate, &p.kernel.rate,
+                                       &p.touch.rate, &p.exact.rate});
+        r.pages.insert(r.pages.end(), {&p.anon.target_rss_pages, &p.kernel.free.target_live_pages,
+                                       &p.exact.free.target_live_pages});
+    }
+    return r;
+}
+
+/* Multiply every scaled field by f. */
+void rescale(Scenario &s, double f)
+{
+    ScaledRefs r = scaled_fields(s);
+    for (uint64_t *v : r.bytes)
+        *v = scale_bytes(*v, f);
+    for (uint64_t *v : r.pages)
+        *v = scale_pages(*v, f);
+    for (double *v : r.rates)
+        *v *= f;
+    if (*r.min_free_kbytes > 0)
+        *r.min_free_kbytes = std::max<long>(128, std::lround(static_cast<double>(*r.min_free_kbytes) * f));
+    for (auto &file : s.files)
+        file.prepopulate_pages = std::min(file.size_pages, file.prepopulate_pages);
+}
+
+/*
+ * After a --set on a scaled scenario: `set` is a copy of s whose scaled fields
+ * were poisoned (no valid value) before the same --set was applied to it; the
+ * fields that no longer hold the poison were set, and get scaled into s.
+ */
+constexpr uint64_t kPoisonSize = UINT64_MAX;
+constexpr double kPoisonRate = -1;
+constexpr long kPoisonKbytes = -2;
+
+void poison_scaled(Scenario &s)
+{
+    ScaledRefs r = scaled_fields(s);
+    for (uint64_t *v : r.bytes)
+        *v = kPoisonSize;
+    for (uint64_t *v : r.pages)
+        *v = kPoisonSize;
+    for (double *v : r.rates)
+        *v = kPoisonRate;
+    *r.min_free_kbytes = kPoisonKbytes;
+}
+
+void scale_set_fields(Scenario &s, Scenario &set, double f)
+{
+    ScaledRefs dst = scaled_fields(s), src = scaled_fields(set);
+    for (size_t i = 0; i < dst.bytes.size(); i++)
+        if (*src.bytes[i] != kPoisonSize)
+            *dst.bytes[i] = scale_bytes(*src.bytes[i], f);
+    for (size_t i = 0; i < dst.pages.size(); i++)
+        if (*src.pages[i] != kPoisonSize)
+            *dst.pages[i] = scale_pages(*src.pages[i], f);
+    for (size_t i = 0; i < dst.rates.size(); i++)
+        if (*src.rates[i] != kPoisonRate)
+            *dst.rates[i] = *src.rates[i] * f;
+    if (*src.min_free_kbytes != kPoisonKbytes && *src.min_free_kbytes > 0)
+        *dst.min_free_kbytes = std::max<long>(128, std::lround(static_cast<double>(*src.min_free_kbytes) * f));
+    for (auto &file : s.files)
+        file.prepopulate_pages = std::min(file.size_pages, file.prepopulate_pages);
+}
+
+/*
+ * toml++ 3.3's whitespace tables reach __builtin_unreachable for some non-ASCII
+ * code points (e.g. U+00A1..U+0499, U+FB26..U+FEFE) where the parser expects a
+ * token. TOML 1.0 allows non-ASCII only in strings and comments, so reject it
+ * anywhere else before toml++ sees it (found by testbench/fuzz_scenario.cpp).
+ */
+void check_ascii_outside_strings(const std::string &text, const std::string &source)
+{
+    enum { code, comment, basic, literal, ml_basic, ml_literal } state = code;
+    int line = 1;
+    size_t i = text.rfind("\xEF\xBB\xBF", 0) == 0 ? 3 : 0; /* a UTF-8 byte order mark */
+    auto at = [&](const char *token) { return text.compare(i, std::strlen(token), token) == 0; };
+    for (; i < text.size(); i++) {
+        const unsigned char c = static_cast<unsigned char>(text[i]);
+        if (c == '\n') {
+            line++;
+            if (state == comment || state == basic || state == literal)
+                state = code; /* single-line strings end here (toml++ reports them) */
+            continue;
+        }
+        switch (state) {
+        case code:
+            if (c >= 0x80)
+                fail(Where{source, line}, "malformed TOML: a non-ASCII character outside a string or comment");
+            if (c == '#')
+                state = comment;
+            else if (at("\"\"\"")) {
+                state = ml_basic;
+                i += 2;
+            } else if (at("'''")) {
+                state = ml_literal;
+                i += 2;
+            } else if (c == '"')
+                state = basic;
+            else if (c == '\'')
+                state = literal;
+            break;
+        case basic:
+        case ml_basic:
+            if (c == '\\')
+                i++, line += (i < text.size() && text[i] == '\n');
+            else if (state == basic && c == '"')
+                state = code;
+            else if (state == ml_basic && at("\"\"\"")) {
+                state = code;
+                i += 2;
+            }
+            break;
+        case literal:
+            if (c == '\'')
+                state = code;
+            break;
+        case ml_literal:
+            if (at("'''")) {
+                state = code;
+                i += 2;
+            }
+            break;
+        case comment:
+            break;
+        }
     }
 }
 
@@ -579,6 +698,7 @@ Scenario load_scenario(const std::string &path)
 
 Scenario parse_scenario(const std::string &text, const std::string &source)
 {
+    check_ascii_outside_strings(text, source);
     toml::table root;
     try {
         root = toml::parse(text, source);
@@ -609,11 +729,16 @@ void apply_set(Scenario &s, const std::string &kv)
 
     /* The value as TOML; a bare word that is not TOML is taken as a string. */
     toml::table holder;
+    bool parsed = false;
     try {
+        check_ascii_outside_strings("v = " + value, "--set");
         holder = toml::parse("v = " + value, std::string_view("--set"));
+        parsed = true;
+    } catch (const ScenarioError &) {
     } catch (const toml::parse_error &) {
-        holder.insert_or_assign("v", value);
     }
+    if (!parsed)
+        holder.insert_or_assign("v", value);
     toml::node &v = *holder.get("v");
 
     std::vector<std::string> path;
@@ -640,25 +765,41 @@ void apply_set(Scenario &s, const std::string &kv)
         read_table(probe, t, "", kScenario, "--set");
         rescale(s, probe.scale / s.scale);
         s.scale = probe.scale;
-    } else if ((path[0] == "process" || path[0] == "file") && path.size() >= 3) {
-        const std::string &which = path[1];
-        auto find = [&](auto &vec) -> decltype(&vec[0]) {
-            for (size_t i = 0; i < vec.size(); i++)
-                if (vec[i].name == which || std::to_string(i) == which)
-                    return &vec[i];
-            fail(Where{"--set", 0}, key + ": no " + path[0] + " named or numbered \"" + which + "\"");
-        };
-        toml::table t = nest(2);
-        const std::string prefix = path[0] + "." + which + ".";
-        if (path[0] == "process")
-            read_table(*find(s.processes), t, prefix, kProcess, "--set");
-        else
-            read_table(*find(s.files), t, prefix, kFile, "--set");
-    } else {
-        toml::table t = nest(0);
-        read_table(s, t, "", kScenario, "--set");
+        validate_scenario(s);
+        return;
     }
-    validate_scenario(s);
+
+    /* Values given with --set are in the file's units: a scaled scenario scales them too. */
+    auto apply_to = [&](Scenario &target) {
+        if ((path[0] == "process" || path[0] == "file") && path.size() >= 3) {
+            const std::string &which = path[1];
+            auto find = [&](auto &vec) -> decltype(&vec[0]) {
+                for (size_t i = 0; i < vec.size(); i++)
+                    if (vec[i].name == which || std::to_string(i) == which)
+                        return &vec[i];
+                fail(Where{"--set", 0}, key + ": no " + path[0] + " named or numbered \"" + which + "\"");
+            };
+            toml::table t = nest(2);
+            const std::string prefix = path[0] + "." + which + ".";
+            if (path[0] == "process")
+                read_table(*find(target.processes), t, prefix, kProcess, "--set");
+            else
+                read_table(*find(target.files), t, prefix, kFile, "--set");
+        } else {
+            toml::table t = nest(0);
+            read_table(target, t, "", kScenario, "--set");
+        }
+    };
+    Scenario result = s;
+    apply_to(result);
+    if (result.scale != 1) {
+        Scenario set = s;
+        poison_scaled(set);
+        apply_to(set);
+        scale_set_fields(result, set, result.scale);
+    }
+    validate_scenario(result);
+    s = std::move(result); /* a failed --set leaves s as it was */
 }
 
 const char *to_string(Layout v) { return name_of(kLayouts, v); }

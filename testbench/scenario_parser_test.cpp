@@ -105,6 +105,15 @@ TEST(ScenarioLoad, ReadsEveryKindOfValue)
     EXPECT_EQ(p.kernel.order_weights, w);
 }
 
+TEST(ScenarioLoad, NonAsciiInStringsAndCommentsIsFine)
+{
+    const std::string text = "\xEF\xBB\xBF# caf\xC3\xA9 \xE2\x80\x94 comment\npurpose = \"Fit&Free \xE2\x80\x94 \\\" \xC3\xBC\"\n"
+                             "name = '''multi\n\xC3\xA9\n'''\n[run]\nseed = 3 # \xC2\xB1\n";
+    Scenario s = parse_scenario(text, "utf8.toml");
+    EXPECT_EQ(s.purpose, "Fit&Free \xE2\x80\x94 \" \xC3\xBC");
+    EXPECT_EQ(s.run.seed, 3u);
+}
+
 TEST(ScenarioSet, OverridesCheckRangeAndNameTheKey)
 {
     Scenario s = load_scenario(write_file("set.toml", kMinimal));
@@ -120,6 +129,8 @@ TEST(ScenarioSet, OverridesCheckRangeAndNameTheKey)
     EXPECT_EQ(s.files[0].size_pages, 2000u);
     apply_set(s, "run.seed=42");
     EXPECT_EQ(s.run.seed, 42u);
+    apply_set(s, "purpose=caf\xC3\xA9 au lait"); /* not TOML: taken as a string */
+    EXPECT_EQ(s.purpose, "caf\xC3\xA9 au lait");
 
     auto msg = [&](const std::string &kv) {
         try {
@@ -149,6 +160,13 @@ TEST(ScenarioScale, MultipliesSizesAndRatesNotTimesOrOrders)
     EXPECT_EQ(s.processes[0].anon.target_rss_pages, 1250u);
     EXPECT_DOUBLE_EQ(s.processes[0].file.read_rate, 50);
     EXPECT_DOUBLE_EQ(s.run.duration_s, 10);
+    apply_set(s, "process.hog.anon.rate=2000"); /* --set values are in the file's units, then scaled */
+    EXPECT_DOUBLE_EQ(s.processes[0].anon.rate, 500);
+    apply_set(s, "machine.ram_bytes=1GiB");
+    EXPECT_EQ(s.machine.ram_bytes, 256ull << 20);
+    apply_set(s, "process.hog.oom_score_adj=5"); /* not a size or rate: as given */
+    EXPECT_EQ(s.processes[0].oom_score_adj, 5);
+    EXPECT_EQ(s.processes[0].anon.target_rss_pages, 1250u); /* untouched fields keep their scaled value */
     apply_set(s, "scale=0.5"); /* relative to the file, not compounding */
     EXPECT_EQ(s.machine.ram_bytes, 512ull << 20);
     EXPECT_DOUBLE_EQ(s.scale, 0.5);
@@ -185,6 +203,9 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(
         BadRow{"malformed", "[policy\nswappiness = 60\n", {":1: malformed TOML"}},
         BadRow{"malformed_header", "[=\n", {":1: malformed TOML"}}, /* toml++ 3.3 precondition, see scenario.cpp */
+        BadRow{"non_ascii_token", "[policy]\n\xC2\xB1 = 1\n", {":2: malformed TOML: a non-ASCII character"}},
+        BadRow{"non_ascii_after_value", "purpose = \"\xC3\xA9t\xC3\xA9\" # \xC3\xA9\n[run]\nseed = 1 \xEF\xBB\xBA\n",
+               {":3: malformed TOML: a non-ASCII character outside a string or comment"}},
         BadRow{"malformed_value", "[policy]\nswappiness = 6 0\n", {":2: malformed TOML"}},
         BadRow{"unknown_key", "[policy]\nswapiness = 60\n",
                {":2: unknown key policy.swapiness", "allowed here: swappiness"}},
