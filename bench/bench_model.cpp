@@ -225,7 +225,6 @@ int sc_main(int argc, char **argv)
         std::fprintf(stderr, "bench_model: %s\n", e.what());
         return 2;
     }
-    setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 0);
     std::printf("scenario %s: %.0f s simulated, %zu processes\n", s.name.c_str(), s.run.duration_s, s.processes.size());
     std::fflush(stdout);
 
@@ -271,4 +270,11 @@ int sc_main(int argc, char **argv)
                 (unsigned long long)res[0], res[1], res[0] / res[1] / 1e6, out.empty() ? "" : " (writing outputs)");
     std::printf("ratio SystemC / c_core alone: %.2f\n", (res[0] / res[1]) / (core_ops / core_s));
     return 0;
+}
+
+// SystemC prints its banner when the library starts, before sc_main: silence it first.
+int main(int argc, char **argv)
+{
+    setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 0);
+    return sc_core::sc_elab_and_sim(argc, argv);
 }
