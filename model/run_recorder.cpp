@@ -35,6 +35,7 @@ std::string run_recorder::name_of(uint32_t owner) const
 void run_recorder::row(const sc_core::sc_time &when, const char *event, const std::string &who, int64_t a,
                        int64_t b, int64_t c)
 {
+    rows++;
     if (!file_)
         return;
     std::fprintf(file_, "%s,%s,%s,%" PRId64 ",%" PRId64 ",%" PRId64 "\n", format_seconds(when).c_str(), event,

@@ -40,6 +40,7 @@ public:
     double first_oom_kill_s = -1;
     uint64_t alloc_fails = 0;
     uint64_t oom_kills_in_period = 0; /* reset by the sampler */
+    uint64_t rows = 0;                /* events recorded */
 
 private:
     std::string name_of(uint32_t owner) const;

@@ -66,10 +66,13 @@ void sampler::run()
             auto now = std::chrono::steady_clock::now();
             if (now - wall_last_ >= std::chrono::seconds(1)) {
                 wall_last_ = now;
-                std::fprintf(stderr, "mmsim: %.2f s of %.2f s simulated (%.0f %%), %llu OOM kills, %llu stalls\n",
+                std::fprintf(stderr,
+                             "mmsim: %.2f s of %.2f s simulated (%.0f %%), %llu events (%llu direct reclaim stalls, "
+                             "%llu OOM kills)\n",
                              s.time.to_seconds(), run_.duration_s, 100.0 * (double)k / (double)rows,
-                             (unsigned long long)src_.rec->oom_kills,
-                             (unsigned long long)src_.rec->direct_reclaim_stalls);
+                             (unsigned long long)src_.rec->rows,
+                             (unsigned long long)src_.rec->direct_reclaim_stalls,
+                             (unsigned long long)src_.rec->oom_kills);
             }
         }
         if (g_stop_signal) {

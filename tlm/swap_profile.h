@@ -18,7 +18,6 @@ struct swap_profile {
     unsigned queue_depth = 1;    /* requests the device serves at once; more wait in its queue */
     bool cpu_bound = false;      /* zram: the latency is CPU time of the submitting task (synchronous) */
     double compress_ratio = 1;   /* zram: mean original/compressed size */
-    double ratio_spread = 0;     /* zram: per-page ratio varies by +-spread (share of the mean) */
 };
 
 /* The named profile ("zram", "nvme", "sata_ssd", "hdd"); false when unknown. */
