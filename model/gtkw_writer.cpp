@@ -115,7 +115,7 @@ bool write_gtkw(const std::string &dir, const std::vector<wave_signal> &signals,
         }
     }
     if (!group.empty()) {
-        flags(F_BLANK | F_GRP_END);
+        flags(F_BLANK | F_GRP_END | (group == "Free blocks per order" ? F_CLOSED | F_COLLAPSED : 0));
         g << "-" << group << "\n";
     }
     g << "[pattern_trace] 1\n[pattern_trace] 0\n";

@@ -90,9 +90,12 @@ void collect_sample(const sample_sources &src, const sample &prev, sample &s)
     s.proc_state.clear();
     s.proc_rss.clear();
     for (process *p : src.processes) {
-        s.proc_state.push_back((uint8_t)p->state());
+        proc_state st = p->state();
+        s.proc_state.push_back((uint8_t)st);
+        /* only a live process has an rss (an exited process's owner id may be reused) */
         mm_owner_info oi;
-        s.proc_rss.push_back(mm_owner_get_info(n, p->owner(), &oi) ? oi.rss_anon + oi.rss_file : 0);
+        bool live = st == proc_state::running || st == proc_state::stalled;
+        s.proc_rss.push_back(live && mm_owner_get_info(n, p->owner(), &oi) ? oi.rss_anon + oi.rss_file : 0);
     }
     s.oom_kills_in_period = src.rec->oom_kills_in_period;
     src.rec->oom_kills_in_period = 0;
