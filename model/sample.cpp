@@ -12,11 +12,18 @@
 
 namespace mmsim {
 
+static uint64_t ps_per_unit()
+{
+    static const uint64_t v = (uint64_t)(sc_core::sc_get_time_resolution().to_seconds() * 1e12 + 0.5);
+    return v;
+}
+
+uint64_t to_ns(const sc_core::sc_time &t) { return (uint64_t)t.value() * ps_per_unit() / 1000; }
+
 std::string format_seconds(const sc_core::sc_time &t)
 {
     /* the time value counts resolution units (1 ns in the model: init_model_time) */
-    static const uint64_t ps_per_unit = (uint64_t)(sc_core::sc_get_time_resolution().to_seconds() * 1e12 + 0.5);
-    uint64_t ps = (uint64_t)t.value() * ps_per_unit;
+    uint64_t ps = (uint64_t)t.value() * ps_per_unit();
     char buf[48];
     std::snprintf(buf, sizeof buf, "%llu.%09llu", (unsigned long long)(ps / 1000000000000ull),
                   (unsigned long long)((ps % 1000000000000ull) / 1000));

@@ -26,6 +26,8 @@ ram_bytes = 67108864
 layout = "single"
 swap_bytes = 33554432
 swap_device = "sata_ssd"
+swap_write_latency_us = 1000
+swap_queue_depth = 4
 [run]
 duration_s = DURATION
 sample_period_s = 0.01
@@ -35,7 +37,7 @@ size_pages = 20000
 prepopulate_pages = 4000
 [[process]]
 name = "hog"
-anon.rate = 8000
+anon.rate = 40000
 anon.target_rss_pages = 20000
 touch.rate = 3000
 touch.pattern = "uniform"
@@ -260,6 +262,24 @@ TEST(Run, WritesEveryFileAndTheyParse)
     EXPECT_EQ(events.rfind("time_s,event,who,a,b,c\n", 0), 0u);
     EXPECT_NE(events.find(",process_start,hog,"), std::string::npos);
     EXPECT_NE(events.find(",process_start,reader-1,"), std::string::npos);
+    // direct reclaim happened (HDD swap), and each end's b is its duration in ns since its begin
+    std::map<std::string, double> begun;
+    size_t ends = 0;
+    for (const std::string &line : split(events, '\n')) {
+        auto f = split(line, ',');
+        if (f.size() != 6 || f[0] == "time_s")
+            continue;
+        if (f[1] == "direct_reclaim_begin")
+            begun[f[2]] = std::stod(f[0]);
+        if (f[1] == "direct_reclaim_end") {
+            ASSERT_TRUE(begun.count(f[2])) << line;
+            double ns = (std::stod(f[0]) - begun[f[2]]) * 1e9;
+            EXPECT_NEAR(std::stod(f[4]), ns, 2.0) << line;
+            EXPECT_GE(std::stoll(f[3]), 0) << line;
+            ends++;
+        }
+    }
+    EXPECT_GT(ends, 0u) << "no direct reclaim in the test scenario";
     std::string summary = slurp(o / "summary.json");
     for (const char *key : {"scenario", "duration_s", "peak_swap_used_pages", "kswapd_wakes", "direct_reclaim_stalls",
                             "direct_reclaim_total_ms", "direct_reclaim_longest_ms", "oom_kills", "first_oom_kill_s",
