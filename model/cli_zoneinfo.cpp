@@ -85,6 +85,13 @@ int cli_zoneinfo(int argc, char **argv)
             return true;
         };
         std::string v;
+        if (arg == "--help" || arg == "-h") {
+            std::printf("usage: mmsim zoneinfo --ram SIZE [--layout single|x86_64]\n"
+                        "         [--zone NAME:managed=PAGES[,spanned=PAGES][,present=PAGES] ...]\n"
+                        "         [--min-free-kbytes N] [--watermark-scale-factor N] [--thp always|never]\n"
+                        "Prints min_free_kbytes and the node's /proc/zoneinfo as Linux 6.12 computes them.\n");
+            return 0;
+        }
         if (arg == "--ram") {
             uint64_t bytes = 0;
             if (!value(v))

@@ -29,6 +29,19 @@ std::string vcd_name(const wave_signal &s)
         n += "[" + std::to_string(s.width - 1) + ":0]";
     return n;
 }
+
+/* A trace row: leaf names repeat (zone_*.nr_free, proc.*.state), so every row gets an alias
+   made of the last two name parts, e.g. +{zone_Normal:nr_free} (no '.': GTKWave shortens at dots) */
+std::string trace_row(const wave_signal &s)
+{
+    size_t last = s.name.rfind('.');
+    if (last == std::string::npos)
+        return vcd_name(s);
+    size_t prev = last == 0 ? std::string::npos : s.name.rfind('.', last - 1);
+    std::string alias = s.name.substr(prev == std::string::npos ? 0 : prev + 1);
+    alias[alias.find('.')] = ':';
+    return "+{" + alias + "} " + vcd_name(s);
+}
 } // namespace
 
 bool write_gtkw(const std::string &dir, const std::vector<wave_signal> &signals, double end_time_s)
@@ -80,24 +93,24 @@ bool write_gtkw(const std::string &dir, const std::vector<wave_signal> &signals,
         switch (s.kind) {
         case wave_kind::analog:
             flags(F_ANALOG_STEP | F_DEC | F_RJUSTIFY);
-            g << vcd_name(s) << "\n";
-            /* two blank stretch rows make the analog trace taller */
+            g << trace_row(s) << "\n";
+            /* a blank stretch row makes the analog trace taller */
             flags(F_BLANK | F_ANALOG_BLANK_STRETCH);
-            g << "-\n-\n";
+            g << "-\n";
             break;
         case wave_kind::count:
             flags(F_DEC | F_RJUSTIFY);
-            g << vcd_name(s) << "\n";
+            g << trace_row(s) << "\n";
             break;
         case wave_kind::pulse:
             flags(F_BIN | F_RJUSTIFY);
-            g << "[color] 1\n" << vcd_name(s) << "\n";
+            g << "[color] 1\n" << trace_row(s) << "\n";
             break;
         case wave_kind::state_kswapd:
         case wave_kind::state_proc:
             flags(F_DEC | F_RJUSTIFY | F_FTRANSLATED);
             g << (s.kind == wave_kind::state_kswapd ? "^1 " : "^2 ") << (s.kind == wave_kind::state_kswapd ? kswapd_filter : proc_filter) << "\n";
-            g << vcd_name(s) << "\n";
+            g << trace_row(s) << "\n";
             break;
         }
     }

@@ -143,7 +143,7 @@ top::top(sc_core::sc_module_name name, const Scenario &s, const top_options &opt
         std::fputs(timeseries_header(), csv_);
         std::fputc('\n', csv_);
         if (s.run.vcd)
-            vcd_ = std::make_unique<vcd_tracer>(opt.out_dir + "/waves", zone_names, proc_names);
+            vcd_ = std::make_unique<vcd_tracer>(opt.out_dir + "/waves.vcd", zone_names, proc_names);
     }
     sample_sources src{alloc_.get(), swap_.get(), kswapd_.get(), {}, rec_.get()};
     for (auto &p : procs_)
@@ -217,7 +217,8 @@ void top::finish(double wall_s)
     const std::string &d = opt_.out_dir;
     double end_s = sc_core::sc_time_stamp().to_seconds();
     if (vcd_) {
-        vcd_->close();
+        if (!vcd_->close(sc_core::sc_time_stamp()))
+            throw std::runtime_error("cannot write " + d + "/waves.vcd");
         if (!write_gtkw(d, vcd_->signals(), end_s))
             throw std::runtime_error("cannot write " + d + "/waves.gtkw");
     }

@@ -1,8 +1,7 @@
 #include "vcd_tracer.h"
 
 #include <cctype>
-#include <cstdio>
-#include <cstring>
+#include <stdexcept>
 
 namespace mmsim {
 
@@ -16,133 +15,89 @@ std::string wave_identifier(const std::string &name)
     return out;
 }
 
-void vcd_tracer::add(const std::string &group, const std::string &name, uint32_t &var, wave_kind kind)
+size_t vcd_tracer::add(const std::string &group, const std::string &name, unsigned width, wave_kind kind)
 {
-    sc_core::sc_trace(tf_, var, name);
-    signals_.push_back({group, name, 32, kind});
+    signals_.push_back({group, name, width, kind});
+    return w_.add(name, width);
 }
 
-void vcd_tracer::add(const std::string &group, const std::string &name, uint8_t &var, wave_kind kind)
+uint64_t vcd_tracer::ns(const sc_core::sc_time &t)
 {
-    sc_core::sc_trace(tf_, var, name);
-    signals_.push_back({group, name, 8, kind});
+    static const double ns_per_unit = sc_core::sc_get_time_resolution().to_seconds() * 1e9;
+    return (uint64_t)((double)t.value() * ns_per_unit + 0.5);
 }
 
-void vcd_tracer::add(const std::string &group, const std::string &name, bool &var)
-{
-    sc_core::sc_trace(tf_, var, name);
-    signals_.push_back({group, name, 1, wave_kind::pulse});
-}
-
-vcd_tracer::vcd_tracer(const std::string &path_stem, const std::vector<std::string> &zone_names,
+vcd_tracer::vcd_tracer(const std::string &path, const std::vector<std::string> &zone_names,
                        const std::vector<std::string> &proc_names)
-    : path_(path_stem + ".vcd")
 {
-    tf_ = sc_core::sc_create_vcd_trace_file(path_stem.c_str());
-    tf_->set_time_unit(1, sc_core::SC_NS);
-    auto u32 = [&]() { u32_.push_back(0); return &u32_.back(); };
-    auto u8 = [&]() { u8_.push_back(0); return &u8_.back(); };
     const std::string node = "mm.node0.";
-    nr_free_ = u32(); wmin_ = u32(); wlow_ = u32(); whigh_ = u32();
-    add("Free memory", node + "nr_free_pages", *nr_free_, wave_kind::analog);
-    add("Free memory", node + "wmark_min", *wmin_, wave_kind::analog);
-    add("Free memory", node + "wmark_low", *wlow_, wave_kind::analog);
-    add("Free memory", node + "wmark_high", *whigh_, wave_kind::analog);
-    for (const std::string &z : zone_names) {
-        zone_free_.push_back(u32());
-        add("Free memory", node + "zone_" + wave_identifier(z) + ".nr_free", *zone_free_.back(),
-            wave_kind::analog);
-    }
-    anon_ = u32(); file_ = u32(); kernel_ = u32();
-    add("Page types", node + "nr_anon_mapped", *anon_, wave_kind::analog);
-    add("Page types", node + "nr_file_pages", *file_, wave_kind::analog);
-    add("Page types", node + "nr_kernel_pages", *kernel_, wave_kind::analog);
-    static const char *lru_names[4] = {"inactive_anon", "active_anon", "inactive_file", "active_file"};
-    for (int i = 0; i < 4; i++) {
-        lru_[i] = u32();
-        add("LRU", node + "lru." + lru_names[i], *lru_[i], wave_kind::analog);
-    }
-    for (int o = 0; o < MM_NR_PAGE_ORDERS; o++) {
-        blocks_[o] = u32();
-        add("Free blocks per order", node + "buddy.free_o" + std::to_string(o), *blocks_[o], wave_kind::analog);
-    }
-    freeswap_ = u32(); inflight_ = u32(); zram_ = u32();
-    add("Swap", "swap.dev0.free_swap", *freeswap_, wave_kind::analog);
-    add("Swap", "swap.dev0.io_inflight", *inflight_, wave_kind::analog);
-    add("Swap", "swap.dev0.zram_pool_pages", *zram_, wave_kind::analog);
-    kswapd_state_ = u8();
-    dr_tasks_ = u32();
-    oom_kills_ = u32();
-    bits_.push_back(false);
-    oom_pulse_ = &bits_.back();
-    add("Reclaim", "kswapd0.state", *kswapd_state_, wave_kind::state_kswapd);
-    add("Reclaim", "mm.direct_reclaim_tasks", *dr_tasks_, wave_kind::count);
-    add("Reclaim", "oom.kill", *oom_pulse_);
-    add("Reclaim", "oom.kills", *oom_kills_, wave_kind::count);
+    const wave_kind A = wave_kind::analog, N = wave_kind::count;
+    /* .gtkw order: the story first (free memory, reclaim, processes), then the details */
+    nr_free_ = add("Free memory", node + "nr_free_pages", 32, A);
+    wmin_ = add("Free memory", node + "wmark_min", 32, N);
+    wlow_ = add("Free memory", node + "wmark_low", 32, N);
+    whigh_ = add("Free memory", node + "wmark_high", 32, N);
+    for (const std::string &z : zone_names)
+        zone_free_.push_back(add("Free memory", node + "zone_" + wave_identifier(z) + ".nr_free", 32, A));
+    kswapd_state_ = add("Reclaim", "kswapd0.state", 8, wave_kind::state_kswapd);
+    dr_tasks_ = add("Reclaim", "mm.direct_reclaim_tasks", 32, A);
+    oom_pulse_ = add("Reclaim", "oom.kill", 1, wave_kind::pulse);
+    oom_kills_ = add("Reclaim", "oom.kills", 32, N);
     for (const std::string &p : proc_names) {
         std::string id = wave_identifier(p);
-        proc_state_.push_back(u8());
-        proc_rss_.push_back(u32());
-        add("Processes", "proc." + id + ".state", *proc_state_.back(), wave_kind::state_proc);
-        add("Processes", "proc." + id + ".rss_pages", *proc_rss_.back(), wave_kind::analog);
+        proc_state_.push_back(add("Processes", "proc." + id + ".state", 8, wave_kind::state_proc));
+        proc_rss_.push_back(add("Processes", "proc." + id + ".rss_pages", 32, A));
     }
+    freeswap_ = add("Swap", "swap.dev0.free_swap", 32, A);
+    inflight_ = add("Swap", "swap.dev0.io_inflight", 32, A);
+    zram_ = add("Swap", "swap.dev0.zram_pool_pages", 32, A);
+    anon_ = add("Page types", node + "nr_anon_mapped", 32, A);
+    file_ = add("Page types", node + "nr_file_pages", 32, A);
+    kernel_ = add("Page types", node + "nr_kernel_pages", 32, A);
+    static const char *lru_names[4] = {"inactive_anon", "active_anon", "inactive_file", "active_file"};
+    for (int i = 0; i < 4; i++)
+        lru_[i] = add("LRU", node + "lru." + lru_names[i], 32, A);
+    for (int o = 0; o < MM_NR_PAGE_ORDERS; o++)
+        blocks_[o] = add("Free blocks per order", node + "buddy.free_o" + std::to_string(o), 32, A);
+    if (!w_.open(path))
+        throw std::runtime_error("cannot write " + path);
 }
-
-vcd_tracer::~vcd_tracer() { close(); }
 
 void vcd_tracer::update(const sample &s)
 {
-    *nr_free_ = (uint32_t)s.nr_free_pages;
-    *wmin_ = (uint32_t)s.wmark_min;
-    *wlow_ = (uint32_t)s.wmark_low;
-    *whigh_ = (uint32_t)s.wmark_high;
+    w_.set(nr_free_, s.nr_free_pages);
+    w_.set(wmin_, s.wmark_min);
+    w_.set(wlow_, s.wmark_low);
+    w_.set(whigh_, s.wmark_high);
     for (size_t i = 0; i < zone_free_.size() && i < s.zone_free.size(); i++)
-        *zone_free_[i] = (uint32_t)s.zone_free[i];
-    *anon_ = (uint32_t)s.nr_anon_mapped;
-    *file_ = (uint32_t)s.nr_file_pages;
-    *kernel_ = (uint32_t)s.nr_kernel_pages;
+        w_.set(zone_free_[i], s.zone_free[i]);
+    w_.set(anon_, s.nr_anon_mapped);
+    w_.set(file_, s.nr_file_pages);
+    w_.set(kernel_, s.nr_kernel_pages);
     for (int i = 0; i < 4; i++)
-        *lru_[i] = (uint32_t)s.lru[i];
+        w_.set(lru_[i], s.lru[i]);
     for (int o = 0; o < MM_NR_PAGE_ORDERS; o++)
-        *blocks_[o] = (uint32_t)s.free_blocks[o];
-    *freeswap_ = (uint32_t)s.freeswap;
-    *inflight_ = s.swap_io_inflight;
-    *zram_ = (uint32_t)s.zram_pool_pages;
-    *kswapd_state_ = (uint8_t)s.kswapd_state;
-    *dr_tasks_ = s.direct_reclaim_tasks;
-    *oom_pulse_ = s.oom_kills_in_period > 0;
-    *oom_kills_ = (uint32_t)s.oom_kill;
+        w_.set(blocks_[o], s.free_blocks[o]);
+    w_.set(freeswap_, s.freeswap);
+    w_.set(inflight_, s.swap_io_inflight);
+    w_.set(zram_, s.zram_pool_pages);
+    w_.set(kswapd_state_, s.kswapd_state);
+    w_.set(dr_tasks_, s.direct_reclaim_tasks);
+    w_.set(oom_pulse_, s.oom_kills_in_period > 0);
+    w_.set(oom_kills_, s.oom_kill);
     for (size_t i = 0; i < proc_state_.size() && i < s.proc_state.size(); i++) {
-        *proc_state_[i] = s.proc_state[i];
-        *proc_rss_[i] = (uint32_t)s.proc_rss[i];
+        w_.set(proc_state_[i], s.proc_state[i]);
+        w_.set(proc_rss_[i], s.proc_rss[i]);
     }
+    w_.sample(ns(s.time));
 }
 
-void vcd_tracer::close()
+bool vcd_tracer::close(const sc_core::sc_time &end)
 {
-    if (!tf_)
-        return;
-    sc_core::sc_close_vcd_trace_file(tf_);
-    tf_ = nullptr;
-    /* "$date\n<line>\n$end": replace <line> by fixed text of the same length */
-    FILE *f = std::fopen(path_.c_str(), "r+b");
-    if (!f)
-        return;
-    char head[512];
-    size_t n = std::fread(head, 1, sizeof head - 1, f);
-    head[n] = '\0';
-    const char *d = std::strstr(head, "$date\n");
-    if (d) {
-        const char *line = d + 6;
-        const char *end = std::strchr(line, '\n');
-        if (end) {
-            std::string fixed = "     (date omitted)";
-            fixed.resize((size_t)(end - line), ' ');
-            std::fseek(f, (long)(line - head), SEEK_SET);
-            std::fwrite(fixed.data(), 1, fixed.size(), f);
-        }
-    }
-    std::fclose(f);
+    if (!closed_)
+        w_.close(ns(end));
+    closed_ = true;
+    return w_.ok();
 }
 
 } // namespace mmsim

@@ -80,23 +80,37 @@ bool workload::must_free_first(const FreeSpec &f, uint64_t live_pages) const
            f.target_live_pages > 0 && live_pages >= f.target_live_pages;
 }
 
-page_op workload::take_free(std::deque<live> &pool, const FreeSpec &f, uint64_t &live_pages)
+page_op workload::free_op(bool kernel, const live &l) const
 {
+    page_op op{kernel ? op_kind::kernel_free : op_kind::exact_free};
+    op.pfn = l.pfn;
+    op.order = l.order;
+    op.size_pages = l.size_pages;
+    return op;
+}
+
+page_op workload::take_free(bool kernel)
+{
+    pool &p = kernel ? kernel_live_ : exact_live_;
+    const FreeSpec &f = kernel ? p_.kernel.free : p_.exact.free;
     live l;
     if (f.free_pattern == FreePattern::fifo) {
-        l = pool.front();
-        pool.pop_front();
+        l = p.v[p.head++];
+        if (p.head >= 4096 && p.head * 2 >= p.v.size()) { /* drop the freed prefix */
+            p.v.erase(p.v.begin(), p.v.begin() + (long)p.head);
+            p.head = 0;
+        }
     } else if (f.free_pattern == FreePattern::lifo) {
-        l = pool.back();
-        pool.pop_back();
+        l = p.v.back();
+        p.v.pop_back();
     } else {
-        size_t i = rng_.below(pool.size());
-        l = pool[i];
-        pool[i] = pool.back();
-        pool.pop_back();
+        size_t i = p.head + rng_.below(p.size());
+        l = p.v[i];
+        p.v[i] = p.v.back();
+        p.v.pop_back();
     }
-    live_pages -= l.pages;
-    return l.free_op;
+    (kernel ? kernel_live_pages_ : exact_live_pages_) -= kernel ? (1u << l.order) : l.size_pages;
+    return free_op(kernel, l);
 }
 
 page_op workload::next(double now_s)
@@ -133,7 +147,7 @@ page_op workload::next(double now_s)
         break;
     case S_KERNEL:
         if (must_free_first(p_.kernel.free, kernel_live_pages_) && !kernel_live_.empty())
-            return take_free(kernel_live_, p_.kernel.free, kernel_live_pages_);
+            return take_free(true);
         {
             double x = rng_.unit() * order_weight_sum_;
             unsigned o = 0;
@@ -151,7 +165,7 @@ page_op workload::next(double now_s)
         break;
     case S_EXACT:
         if (must_free_first(p_.exact.free, exact_live_pages_) && !exact_live_.empty())
-            return take_free(exact_live_, p_.exact.free, exact_live_pages_);
+            return take_free(false);
         op.kind = op_kind::exact_alloc;
         op.size_pages = p_.exact.size_min_pages +
                         rng_.below(p_.exact.size_max_pages - p_.exact.size_min_pages + 1);
@@ -177,26 +191,21 @@ void workload::allocated(const page_op &op, uint32_t pfn, double now_s)
         return;
     bool kernel = op.kind == op_kind::kernel_alloc;
     const FreeSpec &f = kernel ? p_.kernel.free : p_.exact.free;
-    live l; /* never: kept only to be freed at exit */
-    l.free_op.kind = kernel ? op_kind::kernel_free : op_kind::exact_free;
-    l.free_op.pfn = pfn;
-    l.free_op.order = op.order;
-    l.free_op.size_pages = op.size_pages;
-    l.pages = kernel ? (1u << op.order) : op.size_pages;
-    (kernel ? kernel_live_pages_ : exact_live_pages_) += l.pages;
+    live l{pfn, (uint16_t)op.order, (uint16_t)op.size_pages}; /* never: kept only to be freed at exit */
+    (kernel ? kernel_live_pages_ : exact_live_pages_) += kernel ? (1u << op.order) : op.size_pages;
     if (f.free_pattern == FreePattern::lifetime)
-        timed_.push({now_s + rng_.exponential(f.lifetime_s), timed_seq_++, l.free_op});
+        timed_.push({now_s + rng_.exponential(f.lifetime_s), timed_seq_++, free_op(kernel, l)});
     else
-        (kernel ? kernel_live_ : exact_live_).push_back(l);
+        (kernel ? kernel_live_ : exact_live_).v.push_back(l);
 }
 
 std::vector<page_op> workload::live_frees() const
 {
     std::vector<page_op> out;
-    for (const live &l : kernel_live_)
-        out.push_back(l.free_op);
-    for (const live &l : exact_live_)
-        out.push_back(l.free_op);
+    for (size_t i = kernel_live_.head; i < kernel_live_.v.size(); i++)
+        out.push_back(free_op(true, kernel_live_.v[i]));
+    for (size_t i = exact_live_.head; i < exact_live_.v.size(); i++)
+        out.push_back(free_op(false, exact_live_.v[i]));
     auto copy = timed_;
     while (!copy.empty()) {
         out.push_back(copy.top().op);

@@ -17,7 +17,6 @@
 #define MMSIM_MODEL_WORKLOAD_H
 
 #include <cstdint>
-#include <deque>
 #include <queue>
 #include <vector>
 
@@ -55,9 +54,18 @@ private:
         double period = 0;  /* s between operations, 0 = off */
         double due = -1;    /* next due time, < 0 = done */
     };
+    /* a live allocation, 8 bytes (pools hold hundreds of thousands: keep them cache-friendly) */
     struct live {
-        page_op free_op;
-        uint64_t pages;
+        uint32_t pfn;
+        uint16_t order;      /* kernel allocations */
+        uint16_t size_pages; /* exact allocations (<= 1024) */
+    };
+    /* live allocations in allocation order; head_ skips the ones fifo already freed */
+    struct pool {
+        std::vector<live> v;
+        size_t head = 0;
+        size_t size() const { return v.size() - head; }
+        bool empty() const { return size() == 0; }
     };
     enum { S_ANON, S_TOUCH, S_READ, S_WRITE, S_KERNEL, S_EXACT, S_FREE, NR_STREAMS };
 
@@ -65,7 +73,8 @@ private:
     uint32_t file_index(prng &r);
     void advance(int s, double now_s);
     bool must_free_first(const FreeSpec &f, uint64_t live_pages) const;
-    page_op take_free(std::deque<live> &pool, const FreeSpec &f, uint64_t &live_pages);
+    page_op take_free(bool kernel);
+    page_op free_op(bool kernel, const live &l) const;
 
     Process p_;
     uint64_t file_pages_;
@@ -76,7 +85,7 @@ private:
     uint32_t touch_cursor_ = 0;
     uint32_t seq_cursor_ = 0;
     double order_weight_sum_ = 0;
-    std::deque<live> kernel_live_, exact_live_;
+    pool kernel_live_, exact_live_;
     uint64_t kernel_live_pages_ = 0, exact_live_pages_ = 0;
     /* lifetime frees: (due time, sequence, op) */
     struct timed_free {

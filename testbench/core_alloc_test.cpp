@@ -160,6 +160,34 @@ TEST(CoreZonelist, FallbackHighToLowWithLowmemReserve)
     EXPECT_EQ(check_msg(n.get()), "");
 }
 
+TEST(CoreNode, HolesAndReservedPagesStayOutOfTheBuddyLists)
+{
+    mm_config cfg;
+    mm_config_default(&cfg, 2048);
+    cfg.zone[MM_ZONE_NORMAL].present = 1800; // pfns 1800..2047: a hole
+    cfg.zone[MM_ZONE_NORMAL].managed = 1500; // pfns 1500..1799: reserved
+    NodePtr n = make_node(cfg);
+    mm_zone_info zi;
+    mm_zone_get_info(n.get(), MM_ZONE_NORMAL, &zi);
+    EXPECT_EQ(zi.spanned, 2048u);
+    EXPECT_EQ(zi.present, 1800u);
+    EXPECT_EQ(zi.managed, 1500u);
+    EXPECT_EQ(zi.nr_free, 1500u);
+    // 1500 = 1024 + 256 + 128 + 64 + 16 + 8 + 4: boot blocks
+    EXPECT_EQ(free_blocks(n.get(), MM_ZONE_NORMAL, 10), std::vector<uint32_t>({0}));
+    EXPECT_EQ(free_blocks(n.get(), MM_ZONE_NORMAL, 8), std::vector<uint32_t>({1024}));
+    EXPECT_EQ(free_blocks(n.get(), MM_ZONE_NORMAL, 2), std::vector<uint32_t>({1496}));
+    mm_alloc_result r;
+    for (;;) {
+        mm_alloc_pages(n.get(), nullptr, 0, GFP_KERNEL | __GFP_NOFAIL, &r);
+        if (r.status != MM_ALLOC_OK)
+            break;
+        ASSERT_LT(r.pfn, 1500u);
+    }
+    EXPECT_EQ(mm_stat(n.get(), NR_FREE_PAGES), 0u);
+    EXPECT_EQ(check_msg(n.get()), "");
+}
+
 TEST(CoreCheck, DetectsACorruptedCounterAndList)
 {
     NodePtr n = make_single_node(kOneBlock);

@@ -62,6 +62,10 @@ TEST(OomBadness, ScoreAdjScaledByTotalPages)
 	EXPECT_EQ(mm_oom_badness(n, d, 24575), 202 + 1000 * 24); // 24202
 	EXPECT_EQ(mm_oom_badness(n, d, 999), 202);               // 999 / 1000 = 0
 	EXPECT_EQ(mm_oom_badness(n, f, 24575), LONG_MIN);        // not a process
+	ASSERT_EQ(mm_owner_set_oom_score_adj(n, c, -999), 0);
+	EXPECT_EQ(mm_oom_badness(n, c, 24575), 202 - 999 * 24); // -23774: now eligible
+	EXPECT_EQ(mm_owner_set_oom_score_adj(n, c, -1001), -1);
+	EXPECT_EQ(mm_owner_set_oom_score_adj(n, 999, 0), -1);
 	EXPECT_EQ(mm_oom_badness(n, MM_OWNER_KERNEL_ID, 24575), LONG_MIN);
 	mm_node_destroy(n);
 }

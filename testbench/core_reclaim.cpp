@@ -214,6 +214,7 @@ TEST(Lru, SwapInIsAMajorFaultThatFreesTheSlot)
 	EXPECT_EQ(mm_anon_touch(n, &t, 0), MM_FAULT_MAJOR);
 	EXPECT_EQ(mm_event_count(n, PGMAJFAULT), majflt + 1);
 	EXPECT_EQ(mm_event_count(n, PSWPIN), 1u);
+	EXPECT_EQ(mm_stat(n, WORKINGSET_REFAULT_ANON), 1u); // its slot held the eviction's shadow
 	EXPECT_EQ(h.swap_reads, reads + 1);
 	EXPECT_EQ(h.steps.back().kind, FakeStep::IO_WAIT); // the fault waited for its read last
 	mm_owner_info after;
@@ -330,6 +331,95 @@ TEST(Kswapd, WakeConditionsAndSleepCounters)
 	mm_node_destroy(n);
 }
 
+// A rotational swap device allocates slots by a linear scan from cluster_next.
+TEST(Swap, RotationalDeviceScansLinearly)
+{
+	FakeHost h;
+	mm_config cfg;
+	char err[256];
+	mm_config_default(&cfg, kRam);
+	cfg.swap_pages = kSwap;
+	cfg.swap_rotational = true;
+	mm_node *n = mm_node_create(&cfg, h.host(), err, sizeof(err));
+	ASSERT_NE(n, nullptr) << err;
+	uint32_t p = new_owner(n, MM_OWNER_PROCESS);
+	mm_task t{ p, 0, nullptr };
+	for (uint32_t v = 0; v < 20000; v++)
+		mm_anon_touch(n, &t, v);
+	// the first swap writes take slots 1, 2, 3, ... in order
+	long w = h.find(FakeStep::SWAP_WRITE);
+	ASSERT_GE(w, 0);
+	for (int64_t slot = 1; slot <= 16; slot++) {
+		EXPECT_EQ(h.steps[w].b, slot);
+		w = h.find(FakeStep::SWAP_WRITE, -1, (size_t)w + 1);
+	}
+	mm_anon_unmap(n, &t, 0, 20000);
+	mm_swapinfo si;
+	mm_si_swapinfo(n, &si);
+	EXPECT_EQ(si.freeswap, kSwap - 1);
+	EXPECT_EQ(check(n), "");
+	mm_node_destroy(n);
+}
+
+TEST(Swap, SsdClustersAndFullDevice)
+{
+	FakeHost h;
+	mm_node *n = make_node(h, kRam, 2048); // 4 clusters of 512; cluster 0 holds the header
+	uint32_t p = new_owner(n, MM_OWNER_PROCESS);
+	mm_task t{ p, 0, nullptr };
+	mm_fault_result r = MM_FAULT_MINOR;
+	for (uint32_t v = 0; v < 30000 && r != MM_FAULT_KILLED; v++)
+		r = mm_anon_touch(n, &t, v);
+	EXPECT_EQ(r, MM_FAULT_KILLED); // swap full, nothing else to reclaim: OOM
+	// the free clusters 1, 2, 3 first (slots 512..2047), then the nonfull cluster 0 from slot 1
+	std::vector<int64_t> slots;
+	for (const auto &s : h.steps)
+		if (s.kind == FakeStep::SWAP_WRITE)
+			slots.push_back(s.b);
+	ASSERT_EQ(slots.size(), 2047u);
+	for (size_t k = 0; k < slots.size(); k++)
+		ASSERT_EQ(slots[k], k < 1536 ? (int64_t)(512 + k) : (int64_t)(k - 1536 + 1)) << k;
+	mm_swapinfo si;
+	mm_si_swapinfo(n, &si);
+	EXPECT_EQ(si.totalswap, 2047u);
+	EXPECT_EQ(si.freeswap, 2047u); // the victim's slots were freed
+	EXPECT_EQ(check(n), "");
+	mm_node_destroy(n);
+}
+
+// With nothing reclaimable, kswapd_failures counts balance runs without progress; at
+// MAX_RECLAIM_RETRIES kswapd sleeps although unbalanced and wakeup_kswapd leaves it asleep.
+TEST(Kswapd, GivesUpAfterMaxReclaimRetries)
+{
+	FakeHost h;
+	mm_node *n = make_node(h, kRam, 0); // no swap: anon pages cannot be reclaimed
+	uint32_t p = new_owner(n, MM_OWNER_PROCESS);
+	uint32_t vpn = 0;
+	fill_until_low(n, p, vpn);
+	mm_task t{ p, 0, nullptr };
+	mm_task k{ MM_NIL, MM_PF_KSWAPD, nullptr };
+	for (int i = 1; i <= MM_MAX_RECLAIM_RETRIES; i++) {
+		EXPECT_FALSE(mm_prepare_kswapd_sleep(n, 0, MM_ZONE_MOVABLE));
+		mm_balance_pgdat(n, &k, 0, MM_ZONE_MOVABLE);
+		EXPECT_EQ(mm_kswapd_failures(n), i);
+	}
+	EXPECT_EQ(h.count(FakeStep::EVENT, MM_EV_KSWAPD_FAILED), 1u);
+	EXPECT_FALSE(mm_pgdat_balanced(n, 0, MM_ZONE_MOVABLE));
+	EXPECT_TRUE(mm_prepare_kswapd_sleep(n, 0, MM_ZONE_MOVABLE));
+	ASSERT_EQ(mm_kswapd_sleep_begin(n, 0, MM_ZONE_MOVABLE), MM_KSWAPD_NAP);
+	ASSERT_EQ(mm_kswapd_sleep_after_nap(n, false, 0, MM_ZONE_MOVABLE), MM_KSWAPD_SLEEP);
+	EXPECT_EQ(h.count(FakeStep::EVENT, MM_EV_KSWAPD_SLEEP), 1u);
+	uint64_t wakes = h.kswapd_wakes;
+	mm_anon_touch(n, &t, vpn++); // below low: the slow path calls wakeup_kswapd
+	EXPECT_EQ(h.kswapd_wakes, wakes);
+	EXPECT_TRUE(mm_kswapd_is_sleeping(n));
+	std::string zi(1 << 14, '\0');
+	zi.resize(mm_dump_zoneinfo(n, &zi[0], zi.size()));
+	EXPECT_NE(zi.find("node_unreclaimable:  1"), std::string::npos);
+	EXPECT_EQ(check(n), "");
+	mm_node_destroy(n);
+}
+
 // xorshift64*: the tests' own seeded PRNG
 struct Rng {
 	uint64_t s;
@@ -344,15 +434,19 @@ struct Rng {
 	uint32_t below(uint32_t n) { return (uint32_t)(next() % n); }
 };
 
-TEST(ReclaimRandom, CheckHoldsAfterEveryReclaimPass)
+// One seeded random run; returns /proc/vmstat at the end. With check_every, checks at every
+// reclaim pass, io_wait, kswapd step and OOM kill.
+std::string random_run(uint64_t seed, bool check_every, uint64_t *nchecks)
 {
 	FakeHost h;
 	h.record = false;
 	mm_node *n = make_node(h, 4096, 2048, 100); // 16 MiB RAM, 8 MiB swap
-	ASSERT_NE(n, nullptr);
+	EXPECT_NE(n, nullptr);
 	uint64_t checks = 0;
 	std::string failure;
 	auto do_check = [&] {
+		if (!check_every)
+			return;
 		checks++;
 		std::string m = check(n);
 		if (!m.empty() && failure.empty())
@@ -360,11 +454,12 @@ TEST(ReclaimRandom, CheckHoldsAfterEveryReclaimPass)
 	};
 	h.on_io_wait = do_check; // every batch's wait is a consistent point
 	h.on_event = [&](const mm_event &ev) {
-		if (ev.type == MM_EV_DIRECT_RECLAIM_END || ev.type == MM_EV_KSWAPD_BALANCED || ev.type == MM_EV_OOM_KILL)
+		if (ev.type == MM_EV_RECLAIM_PASS || ev.type == MM_EV_DIRECT_RECLAIM_END ||
+		    ev.type == MM_EV_KSWAPD_BALANCED || ev.type == MM_EV_OOM_KILL)
 			do_check();
 	};
 	KswapdSim k(n, h);
-	Rng rng(42);
+	Rng rng(seed);
 	std::vector<uint32_t> procs, files;
 	for (int i = 0; i < 4; i++)
 		procs.push_back(new_owner(n, MM_OWNER_PROCESS, (int)rng.below(2001) - 1000));
@@ -396,12 +491,71 @@ TEST(ReclaimRandom, CheckHoldsAfterEveryReclaimPass)
 			break;
 	}
 	EXPECT_EQ(failure, "");
-	EXPECT_GT(checks, 1000u);
 	EXPECT_GT(mm_event_count(n, PSWPOUT), 0u);
 	EXPECT_GT(mm_event_count(n, PSWPIN), 0u);
 	EXPECT_GT(mm_event_count(n, PGSTEAL_KSWAPD), 0u);
 	EXPECT_GT(mm_event_count(n, PGSTEAL_DIRECT), 0u);
 	EXPECT_GT(mm_event_count(n, OOM_KILL), 0u);
+	EXPECT_EQ(check(n), "");
+	std::string dump(1 << 16, '\0');
+	dump.resize(mm_dump_vmstat(n, &dump[0], dump.size()));
+	mm_node_destroy(n);
+	*nchecks = checks;
+	return dump;
+}
+
+TEST(ReclaimRandom, CheckHoldsAfterEveryReclaimPass)
+{
+	uint64_t checks = 0;
+	random_run(42, true, &checks);
+	EXPECT_GT(checks, 10000u);
+}
+
+TEST(ReclaimRandom, SameSeedSameResult)
+{
+	uint64_t c;
+	std::string a = random_run(7, false, &c), b = random_run(7, false, &c), other = random_run(8, false, &c);
+	EXPECT_EQ(a, b);
+	EXPECT_NE(a, other);
+}
+
+} // namespace
+
+namespace {
+
+// x86_64 layout, 4 GiB + 64 MiB: the page cache fills Normal first (zonelist order), so the LRU
+// tail holds Normal pages; a GFP_DMA32 request's reclaim (reclaim_idx DMA32) skips them.
+TEST(ReclaimZones, Dma32ReclaimSkipsNormalPages)
+{
+	FakeHost h;
+	h.record = false;
+	mm_config cfg;
+	char err[256];
+	mm_config_default(&cfg, (4ull << 18) + 16384);
+	cfg.layout = MM_LAYOUT_X86_64;
+	cfg.swap_pages = 0;
+	mm_node *n = mm_node_create(&cfg, h.host(), err, sizeof(err));
+	ASSERT_NE(n, nullptr) << err;
+	char e2[200];
+	uint32_t p = mm_owner_create(n, MM_OWNER_PROCESS, 0, "reader", e2, sizeof(e2));
+	uint32_t f = mm_owner_create(n, MM_OWNER_FILE, 0, "data", e2, sizeof(e2));
+	mm_task t{ p, 0, nullptr };
+	uint64_t total = mm_total_pages(n);
+	for (uint32_t i = 0; i < total; i++) // more than RAM: reclaim runs across the zones
+		ASSERT_EQ(mm_file_read(n, &t, f, i), MM_FAULT_MINOR);
+	mm_zone_info normal, dma32;
+	mm_zone_get_info(n, MM_ZONE_NORMAL, &normal);
+	mm_zone_get_info(n, MM_ZONE_DMA32, &dma32);
+	ASSERT_GT(normal.managed, 0u);
+	mm_alloc_result res;
+	uint64_t skip0 = mm_event_count(n, PGSCAN_SKIP_NORMAL), stall0 = mm_event_count(n, ALLOCSTALL_DMA32);
+	// take DMA32 pages until its reclaim has to run
+	for (int i = 0; i < 200000 && mm_event_count(n, ALLOCSTALL_DMA32) == stall0; i++) {
+		mm_alloc_pages(n, &t, 0, GFP_KERNEL | __GFP_DMA32, &res);
+		ASSERT_EQ(res.status, MM_ALLOC_OK);
+	}
+	EXPECT_GT(mm_event_count(n, ALLOCSTALL_DMA32), stall0);
+	EXPECT_GT(mm_event_count(n, PGSCAN_SKIP_NORMAL), skip0);
 	EXPECT_EQ(check(n), "");
 	mm_node_destroy(n);
 }

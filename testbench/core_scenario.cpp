@@ -147,7 +147,7 @@ TEST(Scenario, ModerateRateKswapdAloneRestoresHighWatermark)
 }
 
 struct MixedResult {
-	uint64_t steal_anon, steal_file;
+	uint64_t steal_anon, steal_file, activate_anon, activate_file;
 	double anon_share() const { return (double)steal_anon / (double)(steal_anon + steal_file); }
 };
 
@@ -177,7 +177,8 @@ MixedResult run_mixed(unsigned swappiness)
 		}
 		k.step(ms);
 	}
-	MixedResult r{ mm_event_count(n, PGSTEAL_ANON) - a0, mm_event_count(n, PGSTEAL_FILE) - f0 };
+	MixedResult r{ mm_event_count(n, PGSTEAL_ANON) - a0, mm_event_count(n, PGSTEAL_FILE) - f0,
+		       mm_stat(n, WORKINGSET_ACTIVATE_ANON), mm_stat(n, WORKINGSET_ACTIVATE_FILE) };
 	EXPECT_EQ(check(n), "");
 	EXPECT_EQ(mm_event_count(n, OOM_KILL), 0u);
 	mm_node_destroy(n);
@@ -197,6 +198,9 @@ TEST(Scenario, MixedLoadAnonShareRisesWithSwappiness)
 		       (unsigned long long)r.steal_anon, (unsigned long long)r.steal_file, share);
 		EXPECT_GT(share, prev);
 		prev = share;
+		EXPECT_GT(r.activate_file, 0u); // the file set is hot: its refaults are activated
+		if (r.steal_anon)
+			EXPECT_GT(r.activate_anon, 0u); // so is the anon set once it is swapped
 	}
 }
 

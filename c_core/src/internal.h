@@ -92,6 +92,7 @@ struct lruvec {
 /* ---- swap (struct swap_info_struct), one device ---- */
 struct swap_info {
 	uint8_t *swap_map;        /* per slot: use count, SWAP_MAP_BAD for the header slot */
+	uint32_t *shadow;         /* per slot: PTE_SHADOW|workingset shadow of the evicted anon folio, or 0 */
 	uint64_t pages;           /* usable slots (si->pages) */
 	uint64_t max;             /* slots incl. the header */
 	uint64_t inuse_pages;
@@ -146,7 +147,9 @@ struct mm_node {
 	uint64_t node_spanned_pages;
 	struct zone zones[MM_MAX_NR_ZONES];
 	int nr_zones;                    /* populated zones + 1 highest index in use */
-	int zonelist[MM_MAX_NR_ZONES];   /* build_zonerefs_node: populated zones high to low, -1 ended */
+	int zonelist[MM_MAX_NR_ZONES + 1]; /* build_zonerefs_node: populated zones high to low, -1 ended */
+	int first_zoneref[MM_MAX_NR_ZONES]; /* first_zones_zonelist: per highest_zoneidx, the index
+					     * in zonelist[] of the first zone <= it (-1: none) */
 
 	long min_free_kbytes, user_min_free_kbytes;
 	uint64_t totalreserve_pages;
@@ -216,6 +219,7 @@ struct alloc_context {
 	int highest_zoneidx;   /* gfp_zone(gfp) */
 	int migratetype;       /* gfp_migratetype(gfp) */
 	int preferred_zoneidx; /* first populated zone <= highest_zoneidx in the zonelist, -1 none */
+	int zoneref;           /* its index in node->zonelist[] (ac->preferred_zoneref) */
 };
 
 /* What the page becomes, for the NR_* state counters (page-state accounting). */

@@ -118,7 +118,6 @@ int mm_balance_pgdat(struct mm_node *n, struct mm_task *kswapd, int order, int h
 	sc.kswapd = true;
 	sc.gfp_mask = GFP_KERNEL;
 	sc.order = order;
-	sc.may_unmap = true;
 	if (kswapd)
 		kswapd->flags |= MM_PF_KSWAPD | MM_PF_MEMALLOC;
 	count_vm_events(n, PAGEOUTRUN, 1);
@@ -202,6 +201,7 @@ enum mm_kswapd_step mm_kswapd_sleep_after_nap(struct mm_node *n, bool woken_earl
 	if (mm_prepare_kswapd_sleep(n, reclaim_order, highest_zoneidx)) {
 		n->kswapd_sleeping = true;
 		count_vm_events(n, KSWAPD_SLEEP, 1);
+		host_event(n, MM_EV_KSWAPD_SLEEP, MM_NIL, reclaim_order, highest_zoneidx, 0);
 		return MM_KSWAPD_SLEEP;
 	}
 	n->kswapd_sleeping = false;

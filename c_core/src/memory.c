@@ -7,6 +7,7 @@
 
 #define USER_GFP GFP_HIGHUSER_MOVABLE /* anon faults and mapping_gfp_mask of the page cache */
 
+/* mm/swap.c: folios_put -> free_unref_folios for one order-0 user folio (with its page-state counters) */
 void user_folio_free(struct mm_node *n, uint32_t pfn)
 {
 	struct page *p = pfn_to_page(n, pfn);
@@ -67,8 +68,6 @@ enum mm_fault_result mm_anon_touch(struct mm_node *n, struct mm_task *t, uint32_
 	}
 	count_vm_events(n, PGFAULT, 1);
 	bool swapped = (e & PTE_SWAP) != 0;
-	if (swapped)
-		count_vm_events(n, PGMAJFAULT, 1);
 	uint32_t pfn = alloc_user_folio(n, t, true, id, vpn, &fail);
 	if (task_killed(n, t)) { /* killed while the allocation waited */
 		if (pfn != MM_NIL)
@@ -84,13 +83,18 @@ enum mm_fault_result mm_anon_touch(struct mm_node *n, struct mm_task *t, uint32_
 	}
 	o->pte[vpn] = PTE_PRESENT | PTE_YOUNG | pfn;
 	o->rss_anon++;
-	folio_add_lru(n, pfn);
 	if (!swapped) {
+		folio_add_lru(n, pfn);
 		owner_note_pte_populated(o, vpn);
 		return MM_FAULT_MINOR;
 	}
 	/* do_swap_page: the state moves first, then the read is queued and waited for */
 	uint32_t slot = e & PTE_VALUE_MASK;
+	count_vm_events(n, PGMAJFAULT, 1); /* had to read the page from the swap area */
+	uint32_t shadow = n->swap.shadow[slot]; /* get_shadow_from_swap_cache */
+	if (shadow & PTE_SHADOW)
+		workingset_refault(n, pfn, shadow & PTE_VALUE_MASK);
+	folio_add_lru(n, pfn);
 	swap_free(n, slot);
 	o->swapents--;
 	count_vm_events(n, PSWPIN, 1);
@@ -162,7 +166,7 @@ static enum mm_fault_result file_access(struct mm_node *n, struct mm_task *t, ui
 			pfn = e & PTE_VALUE_MASK;
 			result = MM_FAULT_HIT;
 		} else {
-			if ((e & PTE_SHADOW) && !write) {
+			if (e & PTE_SHADOW) { /* filemap_add_folio: reads and writes alike */
 				workingset_refault(n, pfn, e & PTE_VALUE_MASK);
 				result = MM_FAULT_REFAULT;
 			}

@@ -220,8 +220,17 @@ struct mm_node *mm_node_create(const struct mm_config *cfg, const struct mm_host
 				n->nr_zones = i + 1;
 		}
 	}
-	for (; k < MM_MAX_NR_ZONES; k++)
+	for (; k <= MM_MAX_NR_ZONES; k++)
 		n->zonelist[k] = -1;
+	for (int hz = 0; hz < MM_MAX_NR_ZONES; hz++) {
+		n->first_zoneref[hz] = -1;
+		for (int i = 0; n->zonelist[i] >= 0; i++) {
+			if (n->zonelist[i] <= hz) {
+				n->first_zoneref[hz] = i;
+				break;
+			}
+		}
+	}
 
 	/* memblock_free_all: managed pages go to the buddy lists; the rest stays reserved */
 	for (int i = 0; i < MM_MAX_NR_ZONES; i++) {

@@ -48,6 +48,7 @@ struct mm_owner *owner_get(struct mm_node *n, uint32_t id)
 	return &n->owners[id];
 }
 
+/* kernel/fork.c: mm_alloc for a process, or a new inode's address_space for a file */
 uint32_t mm_owner_create(struct mm_node *n, enum mm_owner_kind kind, int oom_score_adj, const char *name,
 			 char *err, size_t errlen)
 {
@@ -71,6 +72,16 @@ uint32_t mm_owner_create(struct mm_node *n, enum mm_owner_kind kind, int oom_sco
 	}
 	snprintf(err, errlen, "owners: the table of %u owners is full (max_owners)", n->nr_owners);
 	return MM_NIL;
+}
+
+int mm_owner_set_oom_score_adj(struct mm_node *n, uint32_t id, int oom_score_adj)
+{
+	struct mm_owner *o = owner_get(n, id);
+
+	if (!o || oom_score_adj < MM_OOM_SCORE_ADJ_MIN || oom_score_adj > MM_OOM_SCORE_ADJ_MAX)
+		return -1;
+	o->oom_score_adj = oom_score_adj;
+	return 0;
 }
 
 /* Grow the page table / page cache so that idx is a valid entry. */
@@ -113,6 +124,7 @@ void owner_note_pte_populated(struct mm_owner *o, uint32_t idx)
 	o->pgtables++;
 }
 
+/* kernel/exit.c: do_exit -> exit_mmap (process), or the last iput of a file */
 void mm_owner_exit(struct mm_node *n, uint32_t id)
 {
 	struct mm_owner *o = owner_get(n, id);

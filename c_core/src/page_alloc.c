@@ -174,16 +174,13 @@ static int find_suitable_fallback(const struct free_area *area, unsigned order, 
 	return -1;
 }
 
-/*
- * mm/page_alloc.c: prep_move_freepages_block -- free and movable pages of the
- * pageblock holding pfn; false if the block crosses the zone's managed range.
- */
+/* mm/page_alloc.c: prep_move_freepages_block (free and PG_lru pages of pfn's pageblock) */
 static bool prep_move_freepages_block(struct mm_node *n, const struct zone *z, uint32_t pfn,
 				      uint32_t *start, unsigned *free_pages, unsigned *movable_pages)
 {
 	uint32_t s = pfn & ~((1u << MM_PAGEBLOCK_ORDER) - 1);
 	uint32_t e = s + (1u << MM_PAGEBLOCK_ORDER);
-	if (s < z->zone_start_pfn || e > z->zone_start_pfn + z->managed_pages)
+	if (s < z->zone_start_pfn || e > zone_end_pfn(z))
 		return false;
 	*start = s;
 	*free_pages = *movable_pages = 0;
@@ -359,17 +356,19 @@ static void __free_one_page(struct mm_node *n, struct zone *z, uint32_t pfn, uns
 	add_to_free_list(n, z, pfn, order, mt, to_tail);
 }
 
+/* mm/page_alloc.c: free_one_page (the zone lock is implicit) */
 void free_one_page(struct mm_node *n, struct zone *z, uint32_t pfn, unsigned order, bool to_tail)
 {
 	__free_one_page(n, z, pfn, order, get_pfnblock_migratetype(n, pfn), to_tail);
 }
 
+/* page_zone: zones are consecutive, so the highest populated zone starting at or below pfn */
 struct zone *pfn_zone(struct mm_node *n, uint32_t pfn)
 {
-	for (int i = 0; i < MM_MAX_NR_ZONES; i++) {
-		struct zone *z = &n->zones[i];
-		if (pfn - z->zone_start_pfn < z->spanned_pages)
-			return z;
+	for (int i = 0; n->zonelist[i] >= 0; i++) {
+		struct zone *z = &n->zones[n->zonelist[i]];
+		if (pfn >= z->zone_start_pfn)
+			return pfn - z->zone_start_pfn < z->spanned_pages ? z : NULL;
 	}
 	return NULL;
 }
@@ -387,6 +386,7 @@ void free_pages_to_buddy(struct mm_node *n, uint32_t pfn, unsigned order)
 	n->events[PGFREE] += 1u << order;
 }
 
+/* mm/page_alloc.c: split_page */
 void split_page(struct mm_node *n, uint32_t pfn, unsigned order)
 {
 	struct page *head = &n->mem_map[pfn];
@@ -413,10 +413,11 @@ uint32_t get_page_from_freelist(struct mm_node *n, gfp_t gfp, unsigned order, un
 				const struct alloc_context *ac)
 {
 	(void)gfp;
+	if (ac->zoneref < 0)
+		return MM_NIL;
 retry:
-	for (int i = 0; n->zonelist[i] >= 0; i++) {
-		if (n->zonelist[i] > ac->highest_zoneidx)
-			continue;
+	/* for_next_zone_zonelist_nodemask: from the preferred zone down */
+	for (int i = ac->zoneref; n->zonelist[i] >= 0; i++) {
 		struct zone *z = &n->zones[n->zonelist[i]];
 		uint64_t mark = wmark_pages(z, alloc_flags & ALLOC_WMARK_MASK);
 		/* zone_watermark_fast's order-0 shortcut, inlined for the hot path */
@@ -443,14 +444,12 @@ bool prepare_alloc_context(const struct mm_node *n, gfp_t gfp, struct alloc_cont
 	if (ac->migratetype >= MM_MIGRATE_PCPTYPES) /* __GFP_MOVABLE|__GFP_RECLAIMABLE */
 		ac->migratetype = MM_MIGRATE_UNMOVABLE;
 	ac->preferred_zoneidx = -1;
+	ac->zoneref = -1;
 	if (ac->highest_zoneidx < 0)
 		return false;
-	for (int i = 0; n->zonelist[i] >= 0; i++) {
-		if (n->zonelist[i] <= ac->highest_zoneidx) {
-			ac->preferred_zoneidx = n->zonelist[i];
-			break;
-		}
-	}
+	ac->zoneref = n->first_zoneref[ac->highest_zoneidx];
+	if (ac->zoneref >= 0)
+		ac->preferred_zoneidx = n->zonelist[ac->zoneref];
 	return true;
 }
 
@@ -467,6 +466,9 @@ void alloc_pages_typed(struct mm_node *n, struct mm_task *t, unsigned order, gfp
 		       enum mm_page_type type, struct mm_alloc_result *res)
 {
 	struct alloc_context ac;
+	struct mm_alloc_result local;
+	if (!res)
+		res = &local;
 	res->status = MM_ALLOC_FAILED;
 	res->pfn = MM_NIL;
 	res->slowpath = false;
@@ -474,7 +476,9 @@ void alloc_pages_typed(struct mm_node *n, struct mm_task *t, unsigned order, gfp
 	res->reclaimed = 0;
 	res->oom_invoked = false;
 	if (order > MM_MAX_PAGE_ORDER || !prepare_alloc_context(n, gfp, &ac)) {
+		/* __alloc_pages: WARN_ON_ONCE_GFP(order > MAX_PAGE_ORDER) and NULL */
 		n->events[ALLOCFAIL]++;
+		host_event(n, MM_EV_ALLOC_FAIL, t ? t->owner : MM_NIL, order, gfp, 0);
 		return;
 	}
 	uint32_t pfn = MM_NIL;

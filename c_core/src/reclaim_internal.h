@@ -21,14 +21,13 @@ struct scan_control {
 	int order;
 	int priority;
 	int reclaim_idx;
-	bool may_writepage, may_unmap, may_swap;
+	bool may_writepage, may_swap; /* may_unmap is always 1 in mmsim */
 	unsigned may_deactivate;     /* DEACTIVATE_* */
 	bool force_deactivate, skipped_deactivate;
 	bool cache_trim_mode, cache_trim_mode_failed, no_cache_trim_mode;
 	bool file_is_tiny, memcg_full_walk;
 	uint64_t anon_cost, file_cost;
 	uint64_t nr_scanned, nr_reclaimed;
-	uint64_t reclaimed_anon, reclaimed_file; /* split of nr_reclaimed (for tests and events) */
 };
 
 /* ---- lru.c ---- */

@@ -55,10 +55,11 @@ int swap_init(struct mm_node *n, char *err, size_t errlen)
 	si->pages = max - 1;
 	si->nr_clusters = (uint32_t)((max + SWAPFILE_CLUSTER - 1) / SWAPFILE_CLUSTER);
 	si->swap_map = calloc(max, 1);
+	si->shadow = calloc(max, sizeof(uint32_t));
 	si->cluster_next = malloc(sizeof(uint32_t) * si->nr_clusters);
 	si->cluster_count = calloc(si->nr_clusters, sizeof(uint16_t));
 	si->cluster_flags = calloc(si->nr_clusters, 1);
-	if (!si->swap_map || !si->cluster_next || !si->cluster_count || !si->cluster_flags) {
+	if (!si->swap_map || !si->shadow || !si->cluster_next || !si->cluster_count || !si->cluster_flags) {
 		snprintf(err, errlen, "swap_pages: cannot allocate the swap map for %llu slots",
 			 (unsigned long long)max);
 		swap_destroy(n);
@@ -80,21 +81,25 @@ int swap_init(struct mm_node *n, char *err, size_t errlen)
 	return 0;
 }
 
+/* mm/swapfile.c: swapoff's teardown of the maps */
 void swap_destroy(struct mm_node *n)
 {
 	struct swap_info *si = &n->swap;
 
 	free(si->swap_map);
+	free(si->shadow);
 	free(si->cluster_next);
 	free(si->cluster_count);
 	free(si->cluster_flags);
 	si->swap_map = NULL;
+	si->shadow = NULL;
 	si->cluster_next = NULL;
 	si->cluster_count = NULL;
 	si->cluster_flags = NULL;
 	si->pages = si->max = si->inuse_pages = 0;
 }
 
+/* include/linux/swap.h: get_nr_swap_pages (free slots) */
 uint64_t get_nr_swap_pages(const struct mm_node *n)
 {
 	return n->swap.pages - n->swap.inuse_pages;
@@ -179,6 +184,7 @@ void swap_free(struct mm_node *n, uint32_t slot)
 	struct swap_info *si = &n->swap;
 
 	si->swap_map[slot] = 0;
+	si->shadow[slot] = 0;
 	si->inuse_pages--;
 	if (si->rotational)
 		return;

@@ -11,7 +11,6 @@
 #include "reclaim_internal.h"
 
 #define MAX_SWAPPINESS 200
-#define SWAP_CLUSTER_MAX_SKIPPED (MM_SWAP_CLUSTER_MAX << 10)
 
 /* mm/vmscan.c: inactive_is_low */
 bool mm_inactive_is_low(uint64_t inactive, uint64_t active)
@@ -22,6 +21,7 @@ bool mm_inactive_is_low(uint64_t inactive, uint64_t active)
 	return inactive * inactive_ratio < active;
 }
 
+/* mm/vmscan.c: inactive_is_low on the node's lruvec */
 static bool inactive_is_low(const struct mm_node *n, enum lru_list inactive_lru)
 {
 	return mm_inactive_is_low(n->lruvec.nr_pages[inactive_lru], n->lruvec.nr_pages[inactive_lru + 1]);
@@ -59,6 +59,7 @@ void mm_prepare_scan_control(const struct mm_scan_prepare_input *in, struct mm_s
 			    (lru[LRU_INACTIVE_ANON] >> in->priority);
 }
 
+/* mm/vmscan.c: prepare_scan_control (reads the node, then decides with mm_prepare_scan_control) */
 static void prepare_scan_control(struct mm_node *n, struct scan_control *sc)
 {
 	struct mm_scan_prepare_input in = { 0 };
@@ -141,6 +142,7 @@ static uint64_t lruvec_lru_size(const struct mm_node *n, enum lru_list lru, int 
 	return size;
 }
 
+/* mm/vmscan.c: get_scan_count (reads the lruvec, then computes with mm_get_scan_count) */
 static void get_scan_count(struct mm_node *n, struct scan_control *sc, uint64_t nr[NR_LRU_LISTS])
 {
 	struct mm_scan_input in;
@@ -168,30 +170,34 @@ static int folio_zone_idx(struct mm_node *n, uint32_t pfn)
 
 /*
  * mm/vmscan.c: isolate_lru_folios: take up to nr_to_scan folios from the
- * tail of lru into out[]; folios of zones above reclaim_idx go back to the
- * head (pgscan_skip). Returns the number taken; *nr_scanned as the kernel counts.
+ * tail of lru into out[]. Folios of zones above reclaim_idx go back to the
+ * head (the kernel's folios_skipped spliced to the front, pgscan_skip) and
+ * count in *nr_scanned (total_scan) but not towards nr_to_scan.
  */
 static unsigned isolate_lru_folios(struct mm_node *n, uint64_t nr_to_scan, enum lru_list lru,
 				   struct scan_control *sc, uint32_t *out, uint64_t *nr_scanned)
 {
 	struct pfn_list *l = &n->lruvec.lists[lru];
 	unsigned taken = 0;
-	uint64_t skipped = 0, scan = 0;
+	uint64_t total_scan = 0, scan = 0;
+	uint32_t first_skipped = MM_NIL; /* reaching it again means only skipped folios are left */
 
-	while (scan < nr_to_scan && l->last != MM_NIL && skipped < SWAP_CLUSTER_MAX_SKIPPED) {
+	while (scan < nr_to_scan && l->last != MM_NIL && l->last != first_skipped) {
 		uint32_t pfn = l->last;
 		int zi = folio_zone_idx(n, pfn);
 		lruvec_del_folio(n, pfn);
+		total_scan++;
 		if (zi > sc->reclaim_idx) {
 			lruvec_add_folio(n, pfn);
 			count_vm_events(n, (enum mm_vm_event_item)(PGSCAN_SKIP_DMA + zi), 1);
-			skipped++;
+			if (first_skipped == MM_NIL)
+				first_skipped = pfn;
 			continue;
 		}
 		scan++;
 		out[taken++] = pfn;
 	}
-	*nr_scanned = scan;
+	*nr_scanned = total_scan;
 	return taken;
 }
 
@@ -263,6 +269,7 @@ static bool reclaim_anon_folio(struct mm_node *n, struct scan_control *sc, uint3
 		return false;
 	struct mm_owner *o = &n->owners[p->owner];
 	o->pte[p->index] = PTE_SWAP | slot;
+	n->swap.shadow[slot] = PTE_SHADOW | workingset_eviction(n, p); /* __delete_from_swap_cache */
 	o->rss_anon--;
 	o->swapents++;
 	host_cpu(n, sc->task, MM_COST_PAGE_UNMAPPED, 1);
@@ -313,12 +320,10 @@ static void shrink_folio_list(struct mm_node *n, struct scan_control *sc, const 
 				goto activate; /* no swap slot: activate_locked_split */
 			st->nr_pageout++;
 			st->nr_io++;
-			sc->reclaimed_anon++;
 		} else {
 			if ((p->flags & PG_dirty) && (ref == FOLIOREF_RECLAIM_CLEAN || !sc->may_writepage))
 				goto keep;
 			reclaim_file_folio(n, sc, pfn, st);
-			sc->reclaimed_file++;
 		}
 		user_folio_free(n, pfn);
 		host_cpu(n, sc->task, MM_COST_PAGE_FREED, 1);
@@ -426,10 +431,12 @@ static void shrink_lruvec(struct mm_node *n, struct scan_control *sc)
 /* mm/vmscan.c: shrink_node (one node, no memcgs, no slab shrinkers) */
 void shrink_node(struct mm_node *n, struct scan_control *sc)
 {
-	uint64_t nr_reclaimed = sc->nr_reclaimed;
+	uint64_t nr_reclaimed = sc->nr_reclaimed, nr_scanned = sc->nr_scanned;
 
 	prepare_scan_control(n, sc);
 	shrink_lruvec(n, sc);
+	host_event(n, MM_EV_RECLAIM_PASS, sc->kswapd ? MM_NIL : task_owner(sc->task),
+		   (int64_t)(sc->nr_scanned - nr_scanned), (int64_t)(sc->nr_reclaimed - nr_reclaimed), sc->priority);
 	if (sc->nr_reclaimed - nr_reclaimed)
 		n->kswapd_failures = 0;
 	else if (sc->cache_trim_mode)
@@ -489,7 +496,6 @@ uint64_t try_to_free_pages(struct mm_node *n, struct mm_task *t, unsigned order,
 	sc.priority = MM_DEF_PRIORITY;
 	sc.reclaim_idx = zone < 0 ? MM_ZONE_NORMAL : zone;
 	sc.may_writepage = true;
-	sc.may_unmap = true;
 	sc.may_swap = true;
 	unsigned saved = t ? t->flags : 0;
 	if (t)

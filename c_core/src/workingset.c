@@ -45,21 +45,22 @@ static bool workingset_test_recent(const struct mm_node *n, uint32_t shadow, boo
 	return refault_distance <= workingset_size;
 }
 
-/* mm/workingset.c: workingset_refault (file folios; called before folio_add_lru) */
+/* mm/workingset.c: workingset_refault (called before folio_add_lru; anon shadows come from the swap slot) */
 bool workingset_refault(struct mm_node *n, uint32_t pfn, uint32_t shadow)
 {
 	struct page *p = pfn_to_page(n, pfn);
+	bool file = folio_is_file_lru(p);
 
-	mod_stat(n, WORKINGSET_REFAULT_FILE, 1);
-	if (!workingset_test_recent(n, shadow, true))
+	mod_stat(n, file ? WORKINGSET_REFAULT_FILE : WORKINGSET_REFAULT_ANON, 1);
+	if (!workingset_test_recent(n, shadow, file))
 		return false;
 	p->flags |= PG_active;
 	workingset_age_nonresident(n, 1);
-	mod_stat(n, WORKINGSET_ACTIVATE_FILE, 1);
+	mod_stat(n, file ? WORKINGSET_ACTIVATE_FILE : WORKINGSET_ACTIVATE_ANON, 1);
 	if (shadow & SHADOW_WORKINGSET) {
 		p->flags |= PG_workingset;
-		lru_note_cost(n, true, 1, 0); /* lru_note_cost_refault */
-		mod_stat(n, WORKINGSET_RESTORE_FILE, 1);
+		lru_note_cost(n, file, 1, 0); /* lru_note_cost_refault */
+		mod_stat(n, file ? WORKINGSET_RESTORE_FILE : WORKINGSET_RESTORE_ANON, 1);
 	}
 	return true;
 }

@@ -116,6 +116,8 @@ enum mm_event_type {
 	MM_EV_ALLOC_FAIL,         /* a = order, b = gfp */
 	MM_EV_KSWAPD_BALANCED,    /* balance_pgdat returned with the node balanced */
 	MM_EV_KSWAPD_FAILED,      /* kswapd_failures reached MAX_RECLAIM_RETRIES */
+	MM_EV_KSWAPD_SLEEP,       /* kswapd_try_to_sleep went to full sleep; a = order, b = highest_zoneidx */
+	MM_EV_RECLAIM_PASS,       /* one shrink_node pass; a = scanned, b = reclaimed, c = priority (owner MM_NIL: kswapd) */
 	MM_NR_EVENTS
 };
 
@@ -216,7 +218,7 @@ struct mm_alloc_result {
  * __alloc_pages: fast path, then the slow path with kswapd wake, min
  * watermark, direct reclaim, should_reclaim_retry and OOM as the kernel
  * orders them. type says what the page becomes (for counters and the
- * consistency check): kernel pages are counted in NR_KERNEL_PAGES.
+ * consistency check): kernel pages are counted in NR_KERNEL_PAGES. res may be NULL.
  */
 void mm_alloc_pages(struct mm_node *node, struct mm_task *t, unsigned order, gfp_t gfp,
 		    struct mm_alloc_result *res);

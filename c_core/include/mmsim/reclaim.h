@@ -37,6 +37,8 @@ enum mm_owner_kind { MM_OWNER_FREE, MM_OWNER_KERNEL, MM_OWNER_PROCESS, MM_OWNER_
  */
 uint32_t mm_owner_create(struct mm_node *n, enum mm_owner_kind kind, int oom_score_adj,
 			 const char *name, char *err, size_t errlen);
+/* Writes /proc/PID/oom_score_adj; 0, or -1 for an unknown owner or adj outside -1000..1000. */
+int mm_owner_set_oom_score_adj(struct mm_node *n, uint32_t owner, int oom_score_adj);
 /* Process exit / file deletion: frees every page, swap slot and shadow entry it holds. */
 void mm_owner_exit(struct mm_node *n, uint32_t owner);
 
@@ -72,7 +74,27 @@ void mm_clear_refs(struct mm_node *n, uint32_t owner);
 enum mm_fault_result mm_file_read(struct mm_node *n, struct mm_task *t, uint32_t file, uint32_t index);
 enum mm_fault_result mm_file_write(struct mm_node *n, struct mm_task *t, uint32_t file, uint32_t index);
 
-/* ---- kswapd: the host's kswapd thread drives these ---- */
+/*
+ * ---- kswapd: the host's kswapd thread drives these ----
+ *
+ * The kernel's kswapd() loop, with the host's waits in the two places it sleeps
+ * (task.flags = MM_PF_KSWAPD; zoneidx starts at MM_MAX_NR_ZONES - 1):
+ *
+ *   for (;;) {
+ *       wait until host->wake_kswapd has been called          // kswapd starts asleep
+ *       do {
+ *           mm_kswapd_take_request(n, &order, &zoneidx);
+ *           reclaim_order = mm_balance_pgdat(n, &task, order, zoneidx); // io_wait inside
+ *           step = mm_kswapd_sleep_begin(n, reclaim_order, zoneidx);
+ *           if (step == MM_KSWAPD_NAP) {
+ *               woken = wait MM_KSWAPD_NAP_MS or until host->wake_kswapd;
+ *               step = mm_kswapd_sleep_after_nap(n, woken, reclaim_order, zoneidx);
+ *           }
+ *       } while (step == MM_KSWAPD_RUN);                      // MM_KSWAPD_SLEEP: back to the top
+ *   }
+ *
+ * testbench/fake_host.cpp (KswapdSim) is this loop on a millisecond counter clock.
+ */
 #define MM_KSWAPD_NAP_MS 100 /* kswapd_try_to_sleep: schedule_timeout(HZ/10) */
 
 /* kswapd(): read and reset the pending request (kswapd_order, kswapd_highest_zoneidx). */
