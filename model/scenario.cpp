@@ -663,7 +663,7 @@ toml::table parse_toml(const std::string &text, const std::string &source)
             ascii[i] = 'x';
     try {
         if (ascii != text)
-            toml::parse(ascii, source);
+            static_cast<void>(toml::parse(ascii, source));
         return toml::parse(text, source);
     } catch (const toml::parse_error &e) {
         fail(Where{source, static_cast<int>(e.source().begin.line)},
