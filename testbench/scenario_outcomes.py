@@ -194,6 +194,9 @@ def check_09(args):
     check(file_pages_reclaimed(run) > 0, "file pages reclaimed (%d)" % file_pages_reclaimed(run))
     check(run.total("splits") > 0 and run.total("merges") > 0, "buddy splits and merges")
     check(run.last["oom_kill"] >= 1, "an OOM kill (%d)" % run.last["oom_kill"])
+    kills = run.events_of("oom_kill")
+    check(kills and kills[0]["who"] == "runaway", "the first victim is the runaway (%s)"
+          % (kills[0]["who"] if kills else "none"))
     kinds = [max(run.col(c)) > 0 for c in ("nr_anon_mapped", "nr_file_pages", "nr_kernel_pages")]
     check(all(kinds), "every page type present (anon, file, kernel)")
 
