@@ -115,18 +115,20 @@ def check_01(args):
 
 
 def equilibrium(run):
-    """After warm-up (1 s after kswapd's first wake), min <= free <= 2 x high at every sample.
-    kswapd reclaims up to high_wmark pages per pass (kswapd_shrink_node's nr_to_reclaim), so
-    free pages may overshoot high by up to high."""
+    """After warm-up (1 s after kswapd's first wake), min <= free <= 2.5 x high at every sample.
+    kswapd goes on reclaiming while free < high, and each pass targets the sum of the zones'
+    high watermarks (kswapd_shrink_node: nr_to_reclaim), in SWAP_CLUSTER_MAX batches per LRU
+    list: free pages end up to about 2 x high; the bound leaves a quarter of high for batches."""
     wakes = run.events_of("kswapd_wake")
     check(wakes, "kswapd woke")
     warm = float(wakes[0]["time_s"]) + 1.0
     rows = [r for r in run.rows if r["time_s"] >= warm]
     check(len(rows) >= 10, "at least 10 samples after warm-up (%d)" % len(rows))
     low = [r for r in rows if r["nr_free_pages"] < r["wmark_min"]]
-    high = [r for r in rows if r["nr_free_pages"] > 2 * r["wmark_high"]]
+    high = [r for r in rows if r["nr_free_pages"] > 2.5 * r["wmark_high"]]
     check(not low, "free pages never below min after warm-up (%d samples below)" % len(low))
-    check(not high, "free pages never above 2 x high after warm-up (%d samples above)" % len(high))
+    check(not high, "free pages never above 2.5 x high after warm-up (%d samples above; peak %.2f x high)"
+          % (len(high), max(r["nr_free_pages"] / r["wmark_high"] for r in rows)))
 
 
 def check_02(args):
