@@ -42,12 +42,32 @@ struct Where {
     int line = 0; /* 0 = no line (--set, cross-field checks) */
 };
 
+/* Messages are one line: control characters from the input (quoted keys, strings, parser text) are escaped. */
+std::string one_line(const std::string &text)
+{
+    static const char hex[] = "0123456789abcdef";
+    std::string out;
+    for (unsigned char c : text) {
+        if (c == '\n')
+            out += "\\n";
+        else if (c == '\r')
+            out += "\\r";
+        else if (c == '\t')
+            out += "\\t";
+        else if (c < 0x20 || c == 0x7f)
+            out += std::string("\\x") + hex[c >> 4] + hex[c & 15];
+        else
+            out += static_cast<char>(c);
+    }
+    return out;
+}
+
 [[noreturn]] void fail(const Where &w, const std::string &msg)
 {
     std::string s = w.file;
     if (w.line > 0)
         s += ":" + std::to_string(w.line);
-    throw ScenarioError(s + ": " + msg);
+    throw ScenarioError(one_line(s + ": " + msg));
 }
 
 Where where_of(const std::string &file, const toml::node &n)
@@ -595,8 +615,16 @@ void check_ascii_outside_strings(const std::string &text, const std::string &sou
             break;
         case basic:
         case ml_basic:
-            if (c == '\\')
-                i++, line += (i < text.size() && text[i] == '\n');
+            if (c == '\\' && state == ml_basic) {
+                /* a line-ending backslash: toml++ trims the whitespace after it, non-ASCII included */
+                size_t j = i + 1;
+                while (j < text.size() && (text[j] == ' ' || text[j] == '\t' || text[j] == '\r' || text[j] == '\n'))
+                    line += text[j++] == '\n';
+                if (j > i + 1 && j < text.size() && static_cast<unsigned char>(text[j]) >= 0x80)
+                    fail(Where{source, line}, "malformed TOML: a non-ASCII character right after a line-ending backslash");
+                i = j > i + 1 ? j - 1 : i + 1;
+            } else if (c == '\\')
+                i++;
             else if (state == basic && c == '"')
                 state = code;
             else if (state == ml_basic && at("\"\"\"")) {
@@ -617,6 +645,29 @@ void check_ascii_outside_strings(const std::string &text, const std::string &sou
         case comment:
             break;
         }
+    }
+}
+
+/*
+ * Parse TOML text without exposing toml++ 3.3 to the code points it mishandles:
+ * non-ASCII outside strings and comments is rejected, then a copy with every
+ * non-ASCII byte replaced by 'x' must parse (so the strings are where the check
+ * assumed them), and only then the text itself is parsed. Throws ScenarioError.
+ */
+toml::table parse_toml(const std::string &text, const std::string &source)
+{
+    check_ascii_outside_strings(text, source);
+    std::string ascii = text;
+    for (size_t i = text.rfind("\xEF\xBB\xBF", 0) == 0 ? 3 : 0; i < ascii.size(); i++)
+        if (static_cast<unsigned char>(ascii[i]) >= 0x80)
+            ascii[i] = 'x';
+    try {
+        if (ascii != text)
+            static_cast<void>(toml::parse(ascii, source));
+        return toml::parse(text, source);
+    } catch (const toml::parse_error &e) {
+        fail(Where{source, static_cast<int>(e.source().begin.line)},
+             "malformed TOML: " + std::string(e.description()));
     }
 }
 
@@ -680,14 +731,14 @@ Scenario load_scenario(const std::string &path)
 {
     std::error_code ec;
     if (std::filesystem::is_directory(path, ec))
-        throw ScenarioError(path + ": cannot read the scenario file (it is a directory)");
+        throw ScenarioError(one_line(path + ": cannot read the scenario file (it is a directory)"));
     std::ifstream in(path, std::ios::binary);
     if (!in)
-        throw ScenarioError(path + ": cannot read the scenario file (" + std::strerror(errno) + ")");
+        throw ScenarioError(one_line(path + ": cannot read the scenario file (" + std::strerror(errno) + ")"));
     std::stringstream buf;
     buf << in.rdbuf();
     if (in.bad())
-        throw ScenarioError(path + ": cannot read the scenario file (read error)");
+        throw ScenarioError(one_line(path + ": cannot read the scenario file (read error)"));
 
     std::string name = file_stem(path);
     Scenario s = parse_scenario(buf.str(), path);
@@ -698,14 +749,7 @@ Scenario load_scenario(const std::string &path)
 
 Scenario parse_scenario(const std::string &text, const std::string &source)
 {
-    check_ascii_outside_strings(text, source);
-    toml::table root;
-    try {
-        root = toml::parse(text, source);
-    } catch (const toml::parse_error &e) {
-        fail(Where{source, static_cast<int>(e.source().begin.line)},
-             "malformed TOML: " + std::string(e.description()));
-    }
+    toml::table root = parse_toml(text, source);
 
     Scenario s;
     s.source = source;
@@ -731,11 +775,9 @@ void apply_set(Scenario &s, const std::string &kv)
     toml::table holder;
     bool parsed = false;
     try {
-        check_ascii_outside_strings("v = " + value, "--set");
-        holder = toml::parse("v = " + value, std::string_view("--set"));
+        holder = parse_toml("v = " + value, "--set");
         parsed = true;
     } catch (const ScenarioError &) {
-    } catch (const toml::parse_error &) {
     }
     if (!parsed)
         holder.insert_or_assign("v", value);

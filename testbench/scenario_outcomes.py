@@ -115,18 +115,23 @@ def check_01(args):
 
 
 def equilibrium(run):
-    """After warm-up (1 s after kswapd's first wake), min <= free <= 2 x high at every sample.
-    kswapd reclaims up to high_wmark pages per pass (kswapd_shrink_node's nr_to_reclaim), so
-    free pages may overshoot high by up to high."""
+    """After warm-up (1 s after kswapd's first wake), min <= free <= 3 x high at every sample and
+    no direct reclaim: kswapd alone keeps the balance.
+    kswapd goes on reclaiming while free < high, and each pass targets the sum of the zones'
+    high watermarks (kswapd_shrink_node: nr_to_reclaim), in SWAP_CLUSTER_MAX batches per LRU
+    list: free pages end up to about 2 x high; the bound leaves one more high for batches and frees."""
     wakes = run.events_of("kswapd_wake")
     check(wakes, "kswapd woke")
     warm = float(wakes[0]["time_s"]) + 1.0
     rows = [r for r in run.rows if r["time_s"] >= warm]
     check(len(rows) >= 10, "at least 10 samples after warm-up (%d)" % len(rows))
     low = [r for r in rows if r["nr_free_pages"] < r["wmark_min"]]
-    high = [r for r in rows if r["nr_free_pages"] > 2 * r["wmark_high"]]
+    high = [r for r in rows if r["nr_free_pages"] > 3 * r["wmark_high"]]
     check(not low, "free pages never below min after warm-up (%d samples below)" % len(low))
-    check(not high, "free pages never above 2 x high after warm-up (%d samples above)" % len(high))
+    check(not high, "free pages never above 3 x high after warm-up (%d samples above; peak %.2f x high)"
+          % (len(high), max(r["nr_free_pages"] / r["wmark_high"] for r in rows)))
+    stalls = [e for e in run.events_of("direct_reclaim_begin") if float(e["time_s"]) >= warm]
+    check(not stalls, "no direct reclaim after warm-up: kswapd keeps up (%d stalls)" % len(stalls))
 
 
 def check_02(args):
@@ -194,6 +199,9 @@ def check_09(args):
     check(file_pages_reclaimed(run) > 0, "file pages reclaimed (%d)" % file_pages_reclaimed(run))
     check(run.total("splits") > 0 and run.total("merges") > 0, "buddy splits and merges")
     check(run.last["oom_kill"] >= 1, "an OOM kill (%d)" % run.last["oom_kill"])
+    kills = run.events_of("oom_kill")
+    check(kills and kills[0]["who"] == "runaway", "the first victim is the runaway (%s)"
+          % (kills[0]["who"] if kills else "none"))
     kinds = [max(run.col(c)) > 0 for c in ("nr_anon_mapped", "nr_file_pages", "nr_kernel_pages")]
     check(all(kinds), "every page type present (anon, file, kernel)")
 
