@@ -117,10 +117,14 @@ class Decor:
         self.t_end = t[-1]
 
     def apply(self, ax, label_kills=True):
-        for a, b in self.kswapd:
-            ax.axvspan(a, b, color=KSWAPD_COLOR, alpha=0.18, lw=0)
-        for a, b in self.direct:
-            ax.axvspan(a, b, ymin=0.0, ymax=0.06, color=DIRECT_COLOR, alpha=0.8, lw=0)
+        # one collection per kind (x in data, y in axes coordinates): fast with thousands of spans
+        across = ax.get_xaxis_transform()
+        if self.kswapd:
+            ax.broken_barh([(a, b - a) for a, b in self.kswapd], (0, 1), transform=across,
+                           facecolor=KSWAPD_COLOR, alpha=0.18, lw=0)
+        if self.direct:
+            ax.broken_barh([(a, b - a) for a, b in self.direct], (0, 0.06), transform=across,
+                           facecolor=DIRECT_COLOR, alpha=0.8, lw=0)
         for t, who in self.kills:
             ax.axvline(t, color="black", lw=1.2, ls="--")
             if label_kills:
@@ -235,8 +239,8 @@ def block_size(order):
 def plot_reclaimed(ts, decor, title, out_dir, column, who, color, name):
     t = ts["time_s"]
     fig, ax = plt.subplots(figsize=(13, 4.5))
-    ax.bar([x - decor.period for x in t], ts[column], width=decor.period, align="edge",
-           color=color, alpha=0.9, label="pages reclaimed by %s" % who)
+    edges = [t[0] - decor.period] + list(t)
+    ax.stairs(ts[column], edges, fill=True, color=color, alpha=0.9, label="pages reclaimed by %s" % who)
     decor.apply(ax)
     ax.set_ylim(bottom=0)
     ax.set_xlabel("simulated time (s)")
