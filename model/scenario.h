@@ -69,8 +69,8 @@ struct Policy {
 struct Run {
     double duration_s = 60;            /* simulated seconds, 0.001 .. 86400 */
     StopCondition stop = StopCondition::duration; /* end early at the first OOM kill, or when steady */
-    double steady_window_s = 5;        /* s, 0.01 .. 3600: steady = no reclaim and free pages within
-                                          [low, high + 10%] for this long, with every process idle */
+    double steady_window_s = 5;        /* s, 0.01 .. 3600: steady = for this long no reclaim, kswapd
+                                          asleep, free pages >= high, every process idle */
     double sample_period_s = 0.1;      /* s per CSV row / VCD sample, 1e-6 .. 3600 */
     uint64_t seed = 1;                 /* PRNG seed, any 64-bit value */
     double quantum_us = 100;           /* tlm_quantumkeeper global quantum, us, 0.001 .. 1e6 */

@@ -170,6 +170,8 @@ def check_06(args):
           "ends with free pages (%d) above the high watermark (%d)"
           % (run.last["nr_free_pages"], run.last["wmark_high"]))
     check(run.last["kswapd_state"] == 0, "kswapd is asleep at the end")
+    check(run.summary.get("end") == "steady" and run.last["time_s"] < 60,
+          "the run ended early because the system was steady (at %.2f s)" % run.last["time_s"])
 
 
 def check_07(args):
