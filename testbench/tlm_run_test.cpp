@@ -358,3 +358,46 @@ TEST(Run, BadInputIsOneClearLineAndExit2)
     EXPECT_EQ(run_mmsim("run " + sc.string() + " --out " + (d / "o").string() + " --bogus", d), 2);
     EXPECT_NE(slurp(d / "stderr.txt").find("--bogus"), std::string::npos);
 }
+
+// run.stop = "first_oom" ends the run at the sample of the first OOM kill.
+TEST(Run, StopsAtTheFirstOomKill)
+{
+    fs::path d = temp_dir("first_oom");
+    fs::path sc = d / "oom.toml";
+    std::ofstream(sc) << R"(
+name = "oom-test"
+[machine]
+ram_bytes = 33554432
+layout = "single"
+swap_bytes = 4194304
+swap_device = "nvme"
+[run]
+duration_s = 30
+sample_period_s = 0.01
+stop = "first_oom"
+[[process]]
+name = "runaway"
+anon.rate = 20000
+[[process]]
+name = "bystander"
+oom_score_adj = -500
+anon.rate = 1000
+anon.target_rss_pages = 1000
+)";
+    ASSERT_EQ(run_mmsim("run " + sc.string() + " --out " + (d / "out").string() + " --quiet", d), 0)
+        << slurp(d / "stderr.txt");
+    std::string summary = slurp(d / "out" / "summary.json");
+    EXPECT_NE(summary.find("\"end\": \"first_oom\""), std::string::npos) << summary;
+    EXPECT_NE(summary.find("\"oom_kills\": 1,"), std::string::npos) << summary;
+    std::string events = slurp(d / "out" / "events.csv");
+    size_t kill = events.find(",oom_kill,");
+    ASSERT_NE(kill, std::string::npos);
+    EXPECT_NE(events.find(",oom_kill,runaway,"), std::string::npos) << "the highest badness is the runaway";
+    double kill_s = std::stod(events.substr(events.rfind('\n', kill) + 1));
+    auto rows = split(slurp(d / "out" / "timeseries.csv"), '\n');
+    double last = std::stod(split(rows.back(), ',')[0]);
+    EXPECT_GE(last, kill_s);
+    EXPECT_LT(last, kill_s + 0.01 + 1e-9) << "the run ends at the sample after the kill";
+    EXPECT_LT(rows.size() - 1, 3000u);
+    EXPECT_TRUE(fs::exists(d / "out" / "COMPLETE"));
+}
