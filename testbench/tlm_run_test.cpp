@@ -316,7 +316,7 @@ TEST(Run, SigintStopsAtASampleWithCompleteOutputs)
         _exit(127);
     }
     // wait until the run has written a few samples, then interrupt it
-    for (int i = 0; i < 200; i++) {
+    for (int i = 0; i < 500; i++) {
         usleep(20000);
         if (fs::exists(o / "timeseries.csv") && fs::file_size(o / "timeseries.csv") > 4096)
             break;
