@@ -182,6 +182,15 @@ vcd_file parse_vcd(const std::string &text)
     return v;
 }
 
+// The number after "key": in a flat JSON object.
+double json_number(const std::string &json, const std::string &key)
+{
+    size_t p = json.find("\"" + key + "\":");
+    if (p == std::string::npos)
+        return -1;
+    return std::stod(json.substr(p + key.size() + 3));
+}
+
 const char *kCsvHeader =
     "time_s,totalram,freeram,totalswap,freeswap,nr_free_pages,nr_file_pages,nr_anon_mapped,nr_kernel_pages,"
     "nr_inactive_anon,nr_active_anon,nr_inactive_file,nr_active_file,"
@@ -285,6 +294,10 @@ TEST(Run, WritesEveryFileAndTheyParse)
                             "direct_reclaim_total_ms", "direct_reclaim_longest_ms", "oom_kills", "first_oom_kill_s",
                             "pswpout", "pswpin", "page_ops", "wall_s"})
         EXPECT_NE(summary.find(std::string("\"") + key + "\":"), std::string::npos) << key;
+    // every swap-in brought back the content its owner wrote before the swap-out
+    EXPECT_GT(json_number(summary, "pswpin"), 0);
+    EXPECT_EQ(json_number(summary, "swapin_tags_verified"), json_number(summary, "pswpin"));
+    EXPECT_EQ(json_number(summary, "swapin_tags_lost"), 0);
 }
 
 TEST(Run, SameSeedGivesByteIdenticalOutputs)
