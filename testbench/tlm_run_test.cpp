@@ -182,6 +182,15 @@ vcd_file parse_vcd(const std::string &text)
     return v;
 }
 
+// The number after "key": in a flat JSON object.
+double json_number(const std::string &json, const std::string &key)
+{
+    size_t p = json.find("\"" + key + "\":");
+    if (p == std::string::npos)
+        return -1;
+    return std::stod(json.substr(p + key.size() + 3));
+}
+
 const char *kCsvHeader =
     "time_s,totalram,freeram,totalswap,freeswap,nr_free_pages,nr_file_pages,nr_anon_mapped,nr_kernel_pages,"
     "nr_inactive_anon,nr_active_anon,nr_inactive_file,nr_active_file,"
@@ -285,6 +294,10 @@ TEST(Run, WritesEveryFileAndTheyParse)
                             "direct_reclaim_total_ms", "direct_reclaim_longest_ms", "oom_kills", "first_oom_kill_s",
                             "pswpout", "pswpin", "page_ops", "wall_s"})
         EXPECT_NE(summary.find(std::string("\"") + key + "\":"), std::string::npos) << key;
+    // every swap-in brought back the content its owner wrote before the swap-out
+    EXPECT_GT(json_number(summary, "pswpin"), 0);
+    EXPECT_EQ(json_number(summary, "swapin_tags_verified"), json_number(summary, "pswpin"));
+    EXPECT_EQ(json_number(summary, "swapin_tags_lost"), 0);
 }
 
 TEST(Run, SameSeedGivesByteIdenticalOutputs)
@@ -316,7 +329,7 @@ TEST(Run, SigintStopsAtASampleWithCompleteOutputs)
         _exit(127);
     }
     // wait until the run has written a few samples, then interrupt it
-    for (int i = 0; i < 200; i++) {
+    for (int i = 0; i < 500; i++) {
         usleep(20000);
         if (fs::exists(o / "timeseries.csv") && fs::file_size(o / "timeseries.csv") > 4096)
             break;
@@ -357,4 +370,47 @@ TEST(Run, BadInputIsOneClearLineAndExit2)
     EXPECT_NE(slurp(d / "stderr.txt").find("swappiness"), std::string::npos);
     EXPECT_EQ(run_mmsim("run " + sc.string() + " --out " + (d / "o").string() + " --bogus", d), 2);
     EXPECT_NE(slurp(d / "stderr.txt").find("--bogus"), std::string::npos);
+}
+
+// run.stop = "first_oom" ends the run at the sample of the first OOM kill.
+TEST(Run, StopsAtTheFirstOomKill)
+{
+    fs::path d = temp_dir("first_oom");
+    fs::path sc = d / "oom.toml";
+    std::ofstream(sc) << R"(
+name = "oom-test"
+[machine]
+ram_bytes = 33554432
+layout = "single"
+swap_bytes = 4194304
+swap_device = "nvme"
+[run]
+duration_s = 30
+sample_period_s = 0.01
+stop = "first_oom"
+[[process]]
+name = "runaway"
+anon.rate = 20000
+[[process]]
+name = "bystander"
+oom_score_adj = -500
+anon.rate = 1000
+anon.target_rss_pages = 1000
+)";
+    ASSERT_EQ(run_mmsim("run " + sc.string() + " --out " + (d / "out").string() + " --quiet", d), 0)
+        << slurp(d / "stderr.txt");
+    std::string summary = slurp(d / "out" / "summary.json");
+    EXPECT_NE(summary.find("\"end\": \"first_oom\""), std::string::npos) << summary;
+    EXPECT_NE(summary.find("\"oom_kills\": 1,"), std::string::npos) << summary;
+    std::string events = slurp(d / "out" / "events.csv");
+    size_t kill = events.find(",oom_kill,");
+    ASSERT_NE(kill, std::string::npos);
+    EXPECT_NE(events.find(",oom_kill,runaway,"), std::string::npos) << "the highest badness is the runaway";
+    double kill_s = std::stod(events.substr(events.rfind('\n', kill) + 1));
+    auto rows = split(slurp(d / "out" / "timeseries.csv"), '\n');
+    double last = std::stod(split(rows.back(), ',')[0]);
+    EXPECT_GE(last, kill_s);
+    EXPECT_LT(last, kill_s + 0.01 + 1e-9) << "the run ends at the sample after the kill";
+    EXPECT_LT(rows.size() - 1, 3000u);
+    EXPECT_TRUE(fs::exists(d / "out" / "COMPLETE"));
 }
