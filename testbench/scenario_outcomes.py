@@ -232,6 +232,9 @@ def check_12(args):
           "pswpin and pswpout both grow in the second half (in %d, out %d)"
           % (run.last["pswpin"] - half["pswpin"], run.last["pswpout"] - half["pswpout"]))
     check(run.last["pgmajfault"] > 0, "major faults (%d)" % run.last["pgmajfault"])
+    verified, lost = run.summary.get("swapin_tags_verified", 0), run.summary.get("swapin_tags_lost", -1)
+    check(verified > 0 and lost == 0, "swapped-in pages come back with their content tags (%d verified, %d lost)"
+          % (verified, lost))
     no_oom(run)
 
 
