@@ -55,7 +55,7 @@ bool write_gtkw(const std::string &dir, const std::vector<wave_signal> &signals,
             return false;
     }
     std::ofstream g(dir + "/waves.gtkw");
-    g << "[*] mmsim waves: open with  gtkwave waves.gtkw  (from this directory)\n";
+    g << "[*] mmsim waves: gtkwave waves.gtkw (paths are relative to this file)\n";
     g << "[dumpfile] \"waves.vcd\"\n";
     g << "[savefile] \"waves.gtkw\"\n";
     g << "[timestart] 0\n";

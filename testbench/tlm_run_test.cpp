@@ -316,9 +316,10 @@ TEST(Run, SameSeedGivesByteIdenticalOutputs)
         << "the seed changed nothing: the workload's random choices ignore it";
 }
 
-TEST(Run, SigintStopsAtASampleWithCompleteOutputs)
+// SIGINT or SIGTERM: the run stops at the next sample; CSV, events and VCD are complete up to it.
+static void interrupt_run(int sig)
 {
-    fs::path d = temp_dir("sigint");
+    fs::path d = temp_dir("signal" + std::to_string(sig));
     fs::path sc = write_scenario(d, "86400");
     fs::path o = d / "out";
     pid_t pid = fork();
@@ -334,7 +335,7 @@ TEST(Run, SigintStopsAtASampleWithCompleteOutputs)
         if (fs::exists(o / "timeseries.csv") && fs::file_size(o / "timeseries.csv") > 4096)
             break;
     }
-    kill(pid, SIGINT);
+    kill(pid, sig);
     int st = 0;
     waitpid(pid, &st, 0);
     ASSERT_TRUE(WIFEXITED(st));
@@ -355,6 +356,10 @@ TEST(Run, SigintStopsAtASampleWithCompleteOutputs)
     ASSERT_FALSE(v.times.empty());
     EXPECT_EQ(v.times.back(), (uint64_t)std::llround(last_sample * 1e9));
 }
+
+TEST(Run, SigintStopsAtASampleWithCompleteOutputs) { interrupt_run(SIGINT); }
+
+TEST(Run, SigtermStopsAtASampleWithCompleteOutputs) { interrupt_run(SIGTERM); }
 
 TEST(Run, BadInputIsOneClearLineAndExit2)
 {
