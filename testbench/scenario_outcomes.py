@@ -214,9 +214,15 @@ def check_exact_pair(args):
     check(k.total("merges") > f.total("merges"),
           "the kernel's page-by-page tail frees merge more (%d) than Fit&Free's block frees (%d)"
           % (k.total("merges"), f.total("merges")))
-    check(k.summary["page_ops"] >= f.summary["page_ops"],
-          "the kernel's policy costs at least as many page operations (%d vs %d)"
-          % (k.summary["page_ops"], f.summary["page_ops"]))
+    for name, run in (("kernel", k), ("Fit&Free", f)):
+        check(run.last["oom_kill"] == 0 and run.last["pswpout"] == 0, "%s: no swap, no OOM kill" % name)
+        if args.scale == 1:
+            check(not run.events_of("alloc_fail"), "%s: every request served (a fair comparison)" % name)
+        else:  # block sizes do not scale: a small machine runs out of order-4..6 blocks sooner
+            print("  note: %s: %d failed requests at scale %g (not asserted below full size)"
+                  % (name, len(run.events_of("alloc_fail")), args.scale))
+    check(any(k.last["free_o%d" % o] != f.last["free_o%d" % o] for o in range(11)),
+          "the policies leave different free lists (order 0..10 at the end)")
 
 
 def check_12(args):
@@ -226,6 +232,9 @@ def check_12(args):
           "pswpin and pswpout both grow in the second half (in %d, out %d)"
           % (run.last["pswpin"] - half["pswpin"], run.last["pswpout"] - half["pswpout"]))
     check(run.last["pgmajfault"] > 0, "major faults (%d)" % run.last["pgmajfault"])
+    verified, lost = run.summary.get("swapin_tags_verified", 0), run.summary.get("swapin_tags_lost", -1)
+    check(verified > 0 and lost == 0, "swapped-in pages come back with their content tags (%d verified, %d lost)"
+          % (verified, lost))
     no_oom(run)
 
 
