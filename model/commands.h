@@ -4,3 +4,4 @@
 #pragma once
 
 int cli_zoneinfo(int argc, char **argv);
+int cli_run(int argc, char **argv);
