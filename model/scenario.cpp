@@ -119,9 +119,21 @@ struct Ctx {
 template <class S> struct Field {
     const char *name;
     std::function<void(S &, const Ctx &)> read;
+    /* for a table or array of tables: append its keys under a prefix (none for a plain value) */
+    std::function<void(const std::string &, std::vector<std::string> &)> children = nullptr;
 };
 
 template <class S> using Schema = std::vector<Field<S>>;
+
+template <class S> void list_keys(const Schema<S> &schema, const std::string &prefix, std::vector<std::string> &out)
+{
+    for (const auto &f : schema) {
+        if (f.children)
+            f.children(prefix + f.name + ".", out);
+        else
+            out.push_back(prefix + f.name);
+    }
+}
 
 template <class S>
 void read_table(S &obj, const toml::table &t, const std::string &prefix, const Schema<S> &schema,
@@ -287,7 +299,8 @@ template <class S, class A, class T> Field<S> sub(const char *name, A acc, const
                 if (!t)
                     c.bad("has the wrong type: expected a table [" + c.key + "]");
                 read_table(acc(s), *t, c.key + ".", schema, c.file);
-            }};
+            },
+            [&schema](const std::string &prefix, std::vector<std::string> &out) { list_keys(schema, prefix, out); }};
 }
 
 template <class S, class A, class T> Field<S> list(const char *name, A acc, const Schema<T> &schema)
@@ -303,7 +316,8 @@ template <class S, class A, class T> Field<S> list(const char *name, A acc, cons
                     read_table(dst.back(), *arr->get(i)->as_table(), c.key + "[" + std::to_string(i) + "].",
                                schema, c.file);
                 }
-            }};
+            },
+            [&schema](const std::string &prefix, std::vector<std::string> &out) { list_keys(schema, prefix, out); }};
 }
 
 #define AT(member) [](auto &s) -> auto & { return s.member; }
@@ -842,6 +856,13 @@ void apply_set(Scenario &s, const std::string &kv)
     }
     validate_scenario(result);
     s = std::move(result); /* a failed --set leaves s as it was */
+}
+
+std::vector<std::string> scenario_keys()
+{
+    std::vector<std::string> keys;
+    list_keys(kScenario, "", keys);
+    return keys;
 }
 
 const char *to_string(Layout v) { return name_of(kLayouts, v); }

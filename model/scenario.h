@@ -187,6 +187,10 @@ void apply_set(Scenario &s, const std::string &key_equals_value);
 /* Cross-field checks (file names exist, prepopulate <= size, unique names...). Throws ScenarioError. */
 void validate_scenario(const Scenario &s);
 
+/* Every key the loader accepts, dotted: "machine.ram_bytes", "file.size_pages" for each [[file]],
+   "process.anon.rate" for each [[process]] (docs/user-guide.md documents each one). */
+std::vector<std::string> scenario_keys();
+
 /* Names as written in TOML (for outputs and messages). */
 const char *to_string(Layout v);
 const char *to_string(SwapDevice v);

@@ -10,6 +10,7 @@ import argparse
 import csv
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -288,10 +289,74 @@ def check_bad_input(args):
                   os.path.join(base, "s_out"))
 
 
+# ---- tools: plot_run.py and run_all.py on real runs ----
+
+PLOTS = ("sysinfo.png", "counters.png", "free_blocks.png", "reclaim_kswapd.png", "reclaim_direct.png")
+TOOLS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "tools")
+
+
+def png_size(path):
+    with open(path, "rb") as f:
+        head = f.read(24)
+    if head[:8] != b"\x89PNG\r\n\x1a\n":
+        return None
+    return int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
+
+
+def check_plots(args):
+    run = run_mmsim(args, find(args, "01"))
+    r = subprocess.run([sys.executable, os.path.join(TOOLS, "plot_run.py"), run.dir], capture_output=True, text=True)
+    check(r.returncode == 0, "plot_run.py succeeds (%s)" % r.stderr.strip())
+    for png in PLOTS:
+        size = png_size(os.path.join(run.dir, "plots", png))
+        check(size is not None and size[0] >= 1000 and size[1] >= 400, "%s is a PNG of %s pixels" % (png, size))
+    # bad input: a CSV without the watermark columns
+    broken = os.path.join(args.work, "broken")
+    os.makedirs(broken, exist_ok=True)
+    with open(os.path.join(run.dir, "timeseries.csv")) as f:
+        lines = f.read().splitlines()
+    header = lines[0].split(",")
+    keep = [i for i, h in enumerate(header) if not h.startswith("wmark_")]
+    with open(os.path.join(broken, "timeseries.csv"), "w") as f:
+        for line in lines:
+            f.write(",".join(line.split(",")[i] for i in keep) + "\n")
+    r = subprocess.run([sys.executable, os.path.join(TOOLS, "plot_run.py"), broken], capture_output=True, text=True)
+    check(r.returncode == 2 and "wmark_min" in r.stderr and len(r.stderr.strip().splitlines()) == 1,
+          "a CSV without watermarks: exit 2 and one line naming the columns (%r)" % r.stderr.strip())
+    # run_all.py on two scenarios: index with purposes, outcome figures and every plot
+    out = os.path.join(args.work, "all")
+    shutil.rmtree(out, ignore_errors=True)
+    cmd = [sys.executable, os.path.join(TOOLS, "run_all.py"), "--mmsim", args.mmsim, "--out", out, "--jobs", "2",
+           os.path.join(args.scenarios, find(args, "01") + ".toml"),
+           os.path.join(args.scenarios, find(args, "08") + ".toml")]
+    if args.scale != 1:
+        cmd += ["--scale", "%g" % args.scale]
+    r = subprocess.run(cmd, capture_output=True, text=True)
+    check(r.returncode == 0, "run_all.py succeeds (%s)" % r.stderr.strip()[-300:])
+    with open(os.path.join(out, "index.md")) as f:
+        index = f.read()
+    for name in (find(args, "01"), find(args, "08")):
+        check(purpose_line(args, name) in index, "index.md shows %s's purpose" % name)
+        for png in PLOTS:
+            check("(%s/plots/%s)" % (name, png) in index and os.path.exists(os.path.join(out, name, "plots", png)),
+                  "index.md links %s/plots/%s" % (name, png))
+    row = [line for line in index.splitlines() if line.startswith("| [%s]" % find(args, "01"))]
+    check(row and re.search(r"\| 1 \| [0-9.]+ s \|$", row[0]),
+          "index.md's row for scenario 1 ends with 1 OOM kill and its time (%s)" % (row[0][-40:] if row else None))
+
+
+def purpose_line(args, name):
+    with open(os.path.join(args.scenarios, name + ".toml")) as f:
+        for line in f:
+            if line.startswith("purpose = "):
+                return line.split("=", 1)[1].strip().strip('"')
+    return "(no purpose)"
+
+
 CHECKS = {
     "01": check_01, "02": check_02, "swappiness_order": check_swappiness_order, "05": check_05,
     "06": check_06, "07": check_07, "08": check_08, "09": check_09, "exact_pair": check_exact_pair,
-    "12": check_12, "bad_input": check_bad_input,
+    "12": check_12, "bad_input": check_bad_input, "plots": check_plots,
 }
 
 
