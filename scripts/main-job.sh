@@ -18,7 +18,7 @@ done
 
 scripts/install-deps.sh
 # Screenshots of the waves need an X server without a display and ImageMagick's import.
-for p in xvfb imagemagick; do
+for p in xvfb xauth imagemagick; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
     SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "$p" >/dev/null
