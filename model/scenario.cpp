@@ -42,12 +42,32 @@ struct Where {
     int line = 0; /* 0 = no line (--set, cross-field checks) */
 };
 
+/* Messages are one line: control characters from the input (quoted keys, strings, parser text) are escaped. */
+std::string one_line(const std::string &text)
+{
+    static const char hex[] = "0123456789abcdef";
+    std::string out;
+    for (unsigned char c : text) {
+        if (c == '\n')
+            out += "\\n";
+        else if (c == '\r')
+            out += "\\r";
+        else if (c == '\t')
+            out += "\\t";
+        else if (c < 0x20 || c == 0x7f)
+            out += std::string("\\x") + hex[c >> 4] + hex[c & 15];
+        else
+            out += static_cast<char>(c);
+    }
+    return out;
+}
+
 [[noreturn]] void fail(const Where &w, const std::string &msg)
 {
     std::string s = w.file;
     if (w.line > 0)
         s += ":" + std::to_string(w.line);
-    throw ScenarioError(s + ": " + msg);
+    throw ScenarioError(one_line(s + ": " + msg));
 }
 
 Where where_of(const std::string &file, const toml::node &n)
@@ -680,14 +700,14 @@ Scenario load_scenario(const std::string &path)
 {
     std::error_code ec;
     if (std::filesystem::is_directory(path, ec))
-        throw ScenarioError(path + ": cannot read the scenario file (it is a directory)");
+        throw ScenarioError(one_line(path + ": cannot read the scenario file (it is a directory)"));
     std::ifstream in(path, std::ios::binary);
     if (!in)
-        throw ScenarioError(path + ": cannot read the scenario file (" + std::strerror(errno) + ")");
+        throw ScenarioError(one_line(path + ": cannot read the scenario file (" + std::strerror(errno) + ")"));
     std::stringstream buf;
     buf << in.rdbuf();
     if (in.bad())
-        throw ScenarioError(path + ": cannot read the scenario file (read error)");
+        throw ScenarioError(one_line(path + ": cannot read the scenario file (read error)"));
 
     std::string name = file_stem(path);
     Scenario s = parse_scenario(buf.str(), path);

@@ -79,8 +79,18 @@ top::top(sc_core::sc_module_name name, const Scenario &s, const top_options &opt
     swap_profile prof = make_swap_profile(s.machine);
     swap_profile disk_prof;
     swap_profile_by_name("nvme", disk_prof);
+    /* scale < 1: each simulated page stands for 1/scale pages, so per-page times grow by 1/scale */
+    const double per_page = 1.0 / s.scale;
+    cpu_costs costs = make_cpu_costs(s.cpu);
+    for (double &ns : costs.ns)
+        ns *= per_page;
+    for (swap_profile *p : {&prof, &disk_prof}) {
+        p->read_ns *= per_page;
+        p->write_ns *= per_page;
+        p->bandwidth_mbps /= per_page;
+    }
     try {
-        alloc_ = std::make_unique<allocator_target>("allocator", cfg, make_cpu_costs(s.cpu), prof.cpu_bound,
+        alloc_ = std::make_unique<allocator_target>("allocator", cfg, costs, prof.cpu_bound,
                                                     prof.compress_ratio);
     } catch (const std::invalid_argument &e) {
         throw std::runtime_error(std::string("machine: ") + e.what());
@@ -96,7 +106,7 @@ top::top(sc_core::sc_module_name name, const Scenario &s, const top_options &opt
         if (zi.populated)
             zone_names.push_back(zi.name);
     }
-    dram_ = std::make_unique<dram>("dram", frames, s.cpu.dram_bandwidth_gbps);
+    dram_ = std::make_unique<dram>("dram", frames, s.cpu.dram_bandwidth_gbps / per_page);
     swap_ = std::make_unique<swap_device>("swap", prof, cfg.swap_pages);
     disk_ = std::make_unique<swap_device>("disk", disk_prof, 0);
     bus_ = std::make_unique<mm_bus>("bus");

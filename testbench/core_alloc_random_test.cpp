@@ -76,6 +76,7 @@ void random_run(const mm_config &cfg, uint64_t seed, const std::vector<gfp_t> &g
     EXPECT_EQ(check_msg(n.get()), "");
     EXPECT_EQ(mm_stat(n.get(), NR_FREE_PAGES), free0);
     EXPECT_EQ(mm_stat(n.get(), NR_KERNEL_PAGES), 0u);
+    // the same blocks at every order (their migratetype lists may differ: pageblocks were claimed)
     EXPECT_TRUE(snapshot(n.get()) == initial) << "free areas differ from boot";
     for (int z = 0; z < MM_MAX_NR_ZONES; z++)
         for (unsigned o = 0; o < MM_NR_PAGE_ORDERS; o++)

@@ -45,6 +45,13 @@ TEST(CoreMinFreeKbytes, NodeUsesManagedLowmem)
     // 512 MiB and 2 GiB single-zone nodes: lowmem = all managed pages
     EXPECT_EQ(mm_min_free_kbytes(make_single_node(GiB_pages(1) / 2).get()), 2896);
     EXPECT_EQ(mm_min_free_kbytes(make_single_node(GiB_pages(2)).get()), 5792);
+    EXPECT_EQ(mm_min_free_kbytes(make_single_node(GiB_pages(16)).get()), 16384);
+    // reserved pages are not lowmem: 1 GiB with 262144 - 6144 managed pages
+    // -> 1024000 kB -> sqrt(16384000) = 4047.7 -> 4047
+    mm_config cfg;
+    mm_config_default(&cfg, GiB_pages(1));
+    cfg.zone[MM_ZONE_NORMAL].managed = GiB_pages(1) - 6144;
+    EXPECT_EQ(mm_min_free_kbytes(make_node(cfg).get()), 4047);
 }
 
 TEST(CoreWatermarks, SingleZone8GiB)

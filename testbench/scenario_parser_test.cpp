@@ -206,6 +206,7 @@ INSTANTIATE_TEST_SUITE_P(
         BadRow{"non_ascii_token", "[policy]\n\xC2\xB1 = 1\n", {":2: malformed TOML: a non-ASCII character"}},
         BadRow{"non_ascii_after_value", "purpose = \"\xC3\xA9t\xC3\xA9\" # \xC3\xA9\n[run]\nseed = 1 \xEF\xBB\xBA\n",
                {":3: malformed TOML: a non-ASCII character outside a string or comment"}},
+        BadRow{"newline_in_key", "[policy]\n\"swap\\npiness\" = 1\n", {":2: unknown key policy.swap\\npiness"}},
         BadRow{"malformed_value", "[policy]\nswappiness = 6 0\n", {":2: malformed TOML"}},
         BadRow{"unknown_key", "[policy]\nswapiness = 60\n",
                {":2: unknown key policy.swapiness", "allowed here: swappiness"}},

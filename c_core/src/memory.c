@@ -68,8 +68,6 @@ enum mm_fault_result mm_anon_touch(struct mm_node *n, struct mm_task *t, uint32_
 	}
 	count_vm_events(n, PGFAULT, 1);
 	bool swapped = (e & PTE_SWAP) != 0;
-	if (swapped)
-		count_vm_events(n, PGMAJFAULT, 1);
 	uint32_t pfn = alloc_user_folio(n, t, true, id, vpn, &fail);
 	if (task_killed(n, t)) { /* killed while the allocation waited */
 		if (pfn != MM_NIL)
@@ -92,6 +90,7 @@ enum mm_fault_result mm_anon_touch(struct mm_node *n, struct mm_task *t, uint32_
 	}
 	/* do_swap_page: the state moves first, then the read is queued and waited for */
 	uint32_t slot = e & PTE_VALUE_MASK;
+	count_vm_events(n, PGMAJFAULT, 1); /* had to read the page from the swap area */
 	uint32_t shadow = n->swap.shadow[slot]; /* get_shadow_from_swap_cache */
 	if (shadow & PTE_SHADOW)
 		workingset_refault(n, pfn, shadow & PTE_VALUE_MASK);

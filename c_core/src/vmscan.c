@@ -11,7 +11,6 @@
 #include "reclaim_internal.h"
 
 #define MAX_SWAPPINESS 200
-#define SWAP_CLUSTER_MAX_SKIPPED (MM_SWAP_CLUSTER_MAX << 10)
 
 /* mm/vmscan.c: inactive_is_low */
 bool mm_inactive_is_low(uint64_t inactive, uint64_t active)
@@ -171,30 +170,34 @@ static int folio_zone_idx(struct mm_node *n, uint32_t pfn)
 
 /*
  * mm/vmscan.c: isolate_lru_folios: take up to nr_to_scan folios from the
- * tail of lru into out[]; folios of zones above reclaim_idx go back to the
- * head (pgscan_skip). Returns the number taken; *nr_scanned as the kernel counts.
+ * tail of lru into out[]. Folios of zones above reclaim_idx go back to the
+ * head (the kernel's folios_skipped spliced to the front, pgscan_skip) and
+ * count in *nr_scanned (total_scan) but not towards nr_to_scan.
  */
 static unsigned isolate_lru_folios(struct mm_node *n, uint64_t nr_to_scan, enum lru_list lru,
 				   struct scan_control *sc, uint32_t *out, uint64_t *nr_scanned)
 {
 	struct pfn_list *l = &n->lruvec.lists[lru];
 	unsigned taken = 0;
-	uint64_t skipped = 0, scan = 0;
+	uint64_t total_scan = 0, scan = 0;
+	uint32_t first_skipped = MM_NIL; /* reaching it again means only skipped folios are left */
 
-	while (scan < nr_to_scan && l->last != MM_NIL && skipped < SWAP_CLUSTER_MAX_SKIPPED) {
+	while (scan < nr_to_scan && l->last != MM_NIL && l->last != first_skipped) {
 		uint32_t pfn = l->last;
 		int zi = folio_zone_idx(n, pfn);
 		lruvec_del_folio(n, pfn);
+		total_scan++;
 		if (zi > sc->reclaim_idx) {
 			lruvec_add_folio(n, pfn);
 			count_vm_events(n, (enum mm_vm_event_item)(PGSCAN_SKIP_DMA + zi), 1);
-			skipped++;
+			if (first_skipped == MM_NIL)
+				first_skipped = pfn;
 			continue;
 		}
 		scan++;
 		out[taken++] = pfn;
 	}
-	*nr_scanned = scan;
+	*nr_scanned = total_scan;
 	return taken;
 }
 
