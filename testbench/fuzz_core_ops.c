@@ -55,6 +55,8 @@ struct fuzz_state {
 	uint32_t procs[FUZZ_MAX_PROCS];
 	uint32_t files[FUZZ_MAX_FILES];
 	bool kswapd_woken;
+	enum { KT_SLEEP, KT_NAP, KT_RUN } kswapd_state;
+	int kswapd_zoneidx, reclaim_order; /* the host's kswapd thread keeps these across rounds */
 	unsigned oom_kills;
 	char *msg;
 	size_t msglen;
@@ -229,17 +231,42 @@ static int op_file(struct fuzz_state *s, bool write)
 	return 0;
 }
 
-/* One round of the host's kswapd loop (include/mmsim/reclaim.h). */
+/*
+ * One step of the host's kswapd loop (include/mmsim/reclaim.h), as KswapdSim in
+ * fake_host.cpp runs it: asleep until woken; run = take the request, balance_pgdat,
+ * try to sleep; a nap ends early when woken, or after 100 ms (the input decides
+ * whether that much time has passed).
+ */
 static void op_kswapd(struct fuzz_state *s)
 {
 	struct mm_task k = { MM_NIL, MM_PF_KSWAPD, NULL };
-	unsigned woken_early = next_byte(s) & 1;
-	int order, zoneidx;
-	s->kswapd_woken = false;
-	mm_kswapd_take_request(s->node, &order, &zoneidx);
-	int reclaim_order = mm_balance_pgdat(s->node, &k, order, zoneidx);
-	if (mm_kswapd_sleep_begin(s->node, reclaim_order, zoneidx) == MM_KSWAPD_NAP)
-		mm_kswapd_sleep_after_nap(s->node, woken_early, reclaim_order, zoneidx);
+	bool timeout = next_byte(s) & 1;
+	switch (s->kswapd_state) {
+	case KT_SLEEP:
+		if (!s->kswapd_woken)
+			return;
+		s->kswapd_woken = false;
+		s->kswapd_state = KT_RUN;
+		return;
+	case KT_NAP:
+		if (s->kswapd_woken) {
+			s->kswapd_woken = false;
+			s->kswapd_state = mm_kswapd_sleep_after_nap(s->node, true, s->reclaim_order, s->kswapd_zoneidx)
+							  == MM_KSWAPD_RUN ? KT_RUN : KT_SLEEP;
+		} else if (timeout) {
+			s->kswapd_state = mm_kswapd_sleep_after_nap(s->node, false, s->reclaim_order, s->kswapd_zoneidx)
+							  == MM_KSWAPD_SLEEP ? KT_SLEEP : KT_RUN;
+		}
+		return;
+	case KT_RUN: {
+		int order;
+		mm_kswapd_take_request(s->node, &order, &s->kswapd_zoneidx);
+		s->reclaim_order = mm_balance_pgdat(s->node, &k, order, s->kswapd_zoneidx);
+		s->kswapd_state = mm_kswapd_sleep_begin(s->node, s->reclaim_order, s->kswapd_zoneidx) == MM_KSWAPD_NAP
+					  ? KT_NAP : KT_RUN;
+		return;
+	}
+	}
 }
 
 static int replace_owner(struct fuzz_state *s, uint32_t *slot, enum mm_owner_kind kind)
@@ -355,12 +382,12 @@ int fuzz_core_ops_run(const uint8_t *data, size_t size, char *msg, size_t msglen
 	s.msglen = msglen;
 	msg[0] = '\0';
 
-	/* header: RAM 8..40 MiB, swap 0..32 MiB, swappiness, layout, swap kind, exact policy */
+	/* header: RAM 8..24 MiB, swap 0..16 MiB, swappiness, layout, swap kind, exact policy */
 	struct mm_config cfg;
-	uint64_t ram = 2048 + 256 * (uint64_t)(next_byte(&s) % 33);
+	uint64_t ram = 2048 + 128 * (uint64_t)(next_byte(&s) % 33);
 	mm_config_default(&cfg, ram);
 	unsigned flags = next_byte(&s);
-	cfg.swap_pages = (flags & 1) ? 0 : 16 + 256 * (uint64_t)(next_byte(&s) % 33);
+	cfg.swap_pages = (flags & 1) ? 0 : 16 + 128 * (uint64_t)(next_byte(&s) % 33);
 	cfg.swappiness = next_byte(&s) % 201;
 	cfg.layout = (flags & 2) ? MM_LAYOUT_X86_64 : MM_LAYOUT_SINGLE;
 	cfg.swap_rotational = flags & 4;
@@ -375,6 +402,7 @@ int fuzz_core_ops_run(const uint8_t *data, size_t size, char *msg, size_t msglen
 		snprintf(msg, msglen, "mm_node_create refused a valid configuration: %s", err);
 		return -1;
 	}
+	s.kswapd_zoneidx = MM_MAX_NR_ZONES - 1;
 	s.max_pfn = zone_end_pfn(s.node, MM_MAX_NR_ZONES - 1);
 	s.held_map = calloc(s.max_pfn + 1, 1);
 	int rc = s.held_map ? 0 : fail(&s, "out of host memory", s.max_pfn, 0);
