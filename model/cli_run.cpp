@@ -128,6 +128,15 @@ int cli_run(int argc, char **argv)
     if (ec)
         return bad("--out " + out_dir + ": cannot create the directory (" + ec.message() + ")");
     std::filesystem::remove(out_dir + "/COMPLETE", ec);
+    {
+        /* an existing but unwritable directory is bad input too (exit 2), before any output is written */
+        const std::string probe = out_dir + "/.mmsim-write-probe";
+        FILE *p = std::fopen(probe.c_str(), "w");
+        if (!p)
+            return bad("--out " + out_dir + ": the directory is not writable (" + std::strerror(errno) + ")");
+        std::fclose(p);
+        std::filesystem::remove(probe, ec);
+    }
 
     init_model_time();
     sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);

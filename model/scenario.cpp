@@ -582,6 +582,20 @@ void scale_set_fields(Scenario &s, Scenario &set, double f)
  * token. TOML 1.0 allows non-ASCII only in strings and comments, so reject it
  * anywhere else before toml++ sees it (found by testbench/fuzz_scenario.cpp).
  */
+/*
+ * A quote starts a string only where a key or a value may start: at the start of a
+ * line or after = [ { , . (blanks between). Elsewhere (e.g. "0__\0'") toml++ takes it
+ * as part of a bare token, and a non-ASCII byte after it must still be rejected
+ * (found by scripts/fuzz.sh: testbench/fuzz/scenario/crash-toml-quote-in-bare-token).
+ */
+bool opens_string(const std::string &text, size_t quote)
+{
+    size_t j = quote;
+    while (j > 0 && (text[j - 1] == ' ' || text[j - 1] == '\t'))
+        j--;
+    return j == 0 || std::string("\n=[{,.").find(text[j - 1]) != std::string::npos;
+}
+
 void check_ascii_outside_strings(const std::string &text, const std::string &source)
 {
     enum { code, comment, basic, literal, ml_basic, ml_literal } state = code;
@@ -602,6 +616,8 @@ void check_ascii_outside_strings(const std::string &text, const std::string &sou
                 fail(Where{source, line}, "malformed TOML: a non-ASCII character outside a string or comment");
             if (c == '#')
                 state = comment;
+            else if ((c == '"' || c == '\'') && !opens_string(text, i))
+                break; /* a quote inside a bare token: toml++ reads it as part of the token */
             else if (at("\"\"\"")) {
                 state = ml_basic;
                 i += 2;
