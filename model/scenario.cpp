@@ -596,6 +596,28 @@ bool opens_string(const std::string &text, size_t quote)
     return j == 0 || std::string("\n=[{,.").find(text[j - 1]) != std::string::npos;
 }
 
+/*
+ * toml++ 3.3 also asks its whitespace tables about the code point after a backslash
+ * in a multi-line basic string, and about the first one after a line-ending backslash
+ * and the blank lines it joins: a non-ASCII code point there reaches the same
+ * __builtin_unreachable. TOML allows neither (an escape is ASCII; the joined
+ * whitespace ends at the next character, which toml++ tests first), so reject a
+ * non-ASCII byte there (found by scripts/fuzz.sh: crash-toml-backslash-non-ascii).
+ */
+void bad_after_backslash(const std::string &text, size_t backslash, bool multi_line, const Where &where)
+{
+    size_t j = backslash + 1;
+    auto non_ascii = [&](size_t k) { return k < text.size() && static_cast<unsigned char>(text[k]) >= 0x80; };
+    if (non_ascii(j))
+        fail(where, "malformed TOML: a non-ASCII character after a backslash in a string");
+    if (!multi_line)
+        return;
+    while (j < text.size() && (text[j] == ' ' || text[j] == '\t' || text[j] == '\r' || text[j] == '\n'))
+        j++;
+    if (j > backslash + 1 && non_ascii(j))
+        fail(where, "malformed TOML: a non-ASCII character after a line-ending backslash");
+}
+
 void check_ascii_outside_strings(const std::string &text, const std::string &source)
 {
     enum { code, comment, basic, literal, ml_basic, ml_literal } state = code;
@@ -631,8 +653,10 @@ void check_ascii_outside_strings(const std::string &text, const std::string &sou
             break;
         case basic:
         case ml_basic:
-            if (c == '\\')
+            if (c == '\\') {
+                bad_after_backslash(text, i, state == ml_basic, Where{source, line});
                 i++, line += (i < text.size() && text[i] == '\n');
+            }
             else if (state == basic && c == '"')
                 state = code;
             else if (state == ml_basic && at("\"\"\"")) {
