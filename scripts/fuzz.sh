@@ -34,7 +34,7 @@ for t in "${targets[@]}"; do
        "$work" "$kept" "${extra[@]}" 2>&1 | tee build-fuzz/$t.log | grep -E '^#[0-9]+ +(INITED|DONE|pulse)|^stat::|ERROR|SUMMARY'; then
     :
   fi
-  if grep -q -E '^==[0-9]+==ERROR|^SUMMARY|deadly signal|Test unit written' build-fuzz/$t.log; then
+  if grep -q -E '^==[0-9]+==ERROR|^SUMMARY|deadly signal|Test unit written to .*/(crash|leak|timeout|oom)-' build-fuzz/$t.log; then
     echo "== $t: CRASH, see build-fuzz/$t.log and $art" >&2
     status=1
   fi
