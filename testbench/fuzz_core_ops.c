@@ -5,7 +5,7 @@
  * sequence of operations: kernel allocations of mixed orders and gfp flags,
  * frees, alloc_pages_exact, anon touch / munmap, file read / write, kswapd's
  * balance_pgdat and sleep steps, direct reclaim, process exit, the OOM killer,
- * clear_refs and sysctl writes. The oracle:
+ * clear_refs, sysctl writes and /proc dumps. The oracle:
  *  - mm_check (buddy lists, LRU lists, swap map, counters) finds no violation
  *    (after every FUZZ_CHECK_EVERY-th operation and at the end);
  *  - after every operation: an allocation that succeeded returns a pfn
@@ -310,9 +310,33 @@ static int op_sysctl(struct fuzz_state *s)
 	return 0;
 }
 
+/*
+ * A /proc dump into a buffer of the input's size: snprintf semantics (the full
+ * length is returned, at most len bytes written, NUL-terminated); ASan catches
+ * any write past the buffer, which is allocated to exactly len bytes.
+ */
+static int op_dump(struct fuzz_state *s)
+{
+	static size_t (*const dump[])(const struct mm_node *, char *, size_t) = {
+		mm_dump_buddyinfo, mm_dump_zoneinfo, mm_dump_vmstat, mm_dump_meminfo };
+	unsigned which = next_byte(s) % 4;
+	size_t len = next_u16(s) % 8192;
+	char *buf = malloc(len ? len : 1);
+	if (!buf)
+		return fail(s, "out of host memory", len, 0);
+	size_t need = dump[which](s->node, buf, len);
+	int rc = 0;
+	if (len && strlen(buf) != (need < len ? need : len - 1))
+		rc = fail(s, "dump: written length disagrees with the returned one", which, need);
+	else if (need == 0)
+		rc = fail(s, "dump: empty text", which, len);
+	free(buf);
+	return rc;
+}
+
 static int step(struct fuzz_state *s)
 {
-	unsigned op = next_byte(s) % 16;
+	unsigned op = next_byte(s) % 17;
 	switch (op) {
 	case 0: case 1:
 		return op_alloc(s, false);
@@ -351,6 +375,8 @@ static int step(struct fuzz_state *s)
 	case 14:
 		mm_clear_refs(s->node, s->procs[next_byte(s) % FUZZ_MAX_PROCS]);
 		return 0;
+	case 16:
+		return op_dump(s);
 	default:
 		return op_sysctl(s);
 	}
