@@ -123,6 +123,10 @@ int cli_run(int argc, char **argv)
         return bad(e.what());
     }
 
+    if (s.run.split_log)
+        std::fprintf(stderr, "mmsim run: run.split_log is not supported yet (c_core reports no single splits); "
+                             "timeseries.csv has splits and merges per sample period\n");
+
     std::error_code ec;
     std::filesystem::create_directories(out_dir, ec);
     if (ec)

@@ -55,7 +55,7 @@ bool write_gtkw(const std::string &dir, const std::vector<wave_signal> &signals,
             return false;
     }
     std::ofstream g(dir + "/waves.gtkw");
-    g << "[*] mmsim waves: open with  gtkwave waves.gtkw  (from this directory)\n";
+    g << "[*] mmsim waves: gtkwave waves.gtkw (paths are relative to this file)\n";
     g << "[dumpfile] \"waves.vcd\"\n";
     g << "[savefile] \"waves.gtkw\"\n";
     g << "[timestart] 0\n";
@@ -115,7 +115,7 @@ bool write_gtkw(const std::string &dir, const std::vector<wave_signal> &signals,
         }
     }
     if (!group.empty()) {
-        flags(F_BLANK | F_GRP_END);
+        flags(F_BLANK | F_GRP_END | (group == "Free blocks per order" ? F_CLOSED | F_COLLAPSED : 0));
         g << "-" << group << "\n";
     }
     g << "[pattern_trace] 1\n[pattern_trace] 0\n";

@@ -67,7 +67,7 @@ void run_recorder::on_event(const sc_core::sc_time &when, const initiator_task *
         if (ms > direct_reclaim_longest_ms)
             direct_reclaim_longest_ms = ms;
         row(when, "direct_reclaim_end", task ? task->name : name_of(ev.owner), ev.a,
-            (int64_t)(dur.value() / 1000));
+            (int64_t)to_ns(dur));
         break;
     }
     case MM_EV_OOM_KILL:

@@ -12,11 +12,18 @@
 
 namespace mmsim {
 
+static uint64_t ps_per_unit()
+{
+    static const uint64_t v = (uint64_t)(sc_core::sc_get_time_resolution().to_seconds() * 1e12 + 0.5);
+    return v;
+}
+
+uint64_t to_ns(const sc_core::sc_time &t) { return (uint64_t)t.value() * ps_per_unit() / 1000; }
+
 std::string format_seconds(const sc_core::sc_time &t)
 {
     /* the time value counts resolution units (1 ns in the model: init_model_time) */
-    static const uint64_t ps_per_unit = (uint64_t)(sc_core::sc_get_time_resolution().to_seconds() * 1e12 + 0.5);
-    uint64_t ps = (uint64_t)t.value() * ps_per_unit;
+    uint64_t ps = (uint64_t)t.value() * ps_per_unit();
     char buf[48];
     std::snprintf(buf, sizeof buf, "%llu.%09llu", (unsigned long long)(ps / 1000000000000ull),
                   (unsigned long long)((ps % 1000000000000ull) / 1000));
@@ -90,9 +97,12 @@ void collect_sample(const sample_sources &src, const sample &prev, sample &s)
     s.proc_state.clear();
     s.proc_rss.clear();
     for (process *p : src.processes) {
-        s.proc_state.push_back((uint8_t)p->state());
+        proc_state st = p->state();
+        s.proc_state.push_back((uint8_t)st);
+        /* only a live process has an rss (an exited process's owner id may be reused) */
         mm_owner_info oi;
-        s.proc_rss.push_back(mm_owner_get_info(n, p->owner(), &oi) ? oi.rss_anon + oi.rss_file : 0);
+        bool live = st == proc_state::running || st == proc_state::stalled;
+        s.proc_rss.push_back(live && mm_owner_get_info(n, p->owner(), &oi) ? oi.rss_anon + oi.rss_file : 0);
     }
     s.oom_kills_in_period = src.rec->oom_kills_in_period;
     src.rec->oom_kills_in_period = 0;

@@ -62,8 +62,10 @@ void collect_sample(const sample_sources &src, const sample &prev, sample &s);
 const char *timeseries_header();
 std::string timeseries_row(const sample &s);
 
-/* "S.NNNNNNNNN": seconds with nine decimals, exact from the picosecond count. */
+/* "S.NNNNNNNNN": seconds with nine decimals, exact from the time's integer value. */
 std::string format_seconds(const sc_core::sc_time &t);
+/* Nanoseconds, exact (whatever SystemC's time resolution is). */
+uint64_t to_ns(const sc_core::sc_time &t);
 
 } // namespace mmsim
 

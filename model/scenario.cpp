@@ -119,9 +119,21 @@ struct Ctx {
 template <class S> struct Field {
     const char *name;
     std::function<void(S &, const Ctx &)> read;
+    /* for a table or array of tables: append its keys under a prefix (none for a plain value) */
+    std::function<void(const std::string &, std::vector<std::string> &)> children = nullptr;
 };
 
 template <class S> using Schema = std::vector<Field<S>>;
+
+template <class S> void list_keys(const Schema<S> &schema, const std::string &prefix, std::vector<std::string> &out)
+{
+    for (const auto &f : schema) {
+        if (f.children)
+            f.children(prefix + f.name + ".", out);
+        else
+            out.push_back(prefix + f.name);
+    }
+}
 
 template <class S>
 void read_table(S &obj, const toml::table &t, const std::string &prefix, const Schema<S> &schema,
@@ -287,7 +299,8 @@ template <class S, class A, class T> Field<S> sub(const char *name, A acc, const
                 if (!t)
                     c.bad("has the wrong type: expected a table [" + c.key + "]");
                 read_table(acc(s), *t, c.key + ".", schema, c.file);
-            }};
+            },
+            [&schema](const std::string &prefix, std::vector<std::string> &out) { list_keys(schema, prefix, out); }};
 }
 
 template <class S, class A, class T> Field<S> list(const char *name, A acc, const Schema<T> &schema)
@@ -303,7 +316,8 @@ template <class S, class A, class T> Field<S> list(const char *name, A acc, cons
                     read_table(dst.back(), *arr->get(i)->as_table(), c.key + "[" + std::to_string(i) + "].",
                                schema, c.file);
                 }
-            }};
+            },
+            [&schema](const std::string &prefix, std::vector<std::string> &out) { list_keys(schema, prefix, out); }};
 }
 
 #define AT(member) [](auto &s) -> auto & { return s.member; }
@@ -582,42 +596,6 @@ void scale_set_fields(Scenario &s, Scenario &set, double f)
  * token. TOML 1.0 allows non-ASCII only in strings and comments, so reject it
  * anywhere else before toml++ sees it (found by testbench/fuzz_scenario.cpp).
  */
-/*
- * A quote starts a string only where a key or a value may start: at the start of a
- * line or after = [ { , . (blanks between). Elsewhere (e.g. "0__\0'") toml++ takes it
- * as part of a bare token, and a non-ASCII byte after it must still be rejected
- * (found by scripts/fuzz.sh: testbench/fuzz/scenario/crash-toml-quote-in-bare-token).
- */
-bool opens_string(const std::string &text, size_t quote)
-{
-    size_t j = quote;
-    while (j > 0 && (text[j - 1] == ' ' || text[j - 1] == '\t'))
-        j--;
-    return j == 0 || std::string("\n=[{,.").find(text[j - 1]) != std::string::npos;
-}
-
-/*
- * toml++ 3.3 also asks its whitespace tables about the code point after a backslash
- * in a multi-line basic string, and about the first one after a line-ending backslash
- * and the blank lines it joins: a non-ASCII code point there reaches the same
- * __builtin_unreachable. TOML allows neither (an escape is ASCII; the joined
- * whitespace ends at the next character, which toml++ tests first), so reject a
- * non-ASCII byte there (found by scripts/fuzz.sh: crash-toml-backslash-non-ascii).
- */
-void bad_after_backslash(const std::string &text, size_t backslash, bool multi_line, const Where &where)
-{
-    size_t j = backslash + 1;
-    auto non_ascii = [&](size_t k) { return k < text.size() && static_cast<unsigned char>(text[k]) >= 0x80; };
-    if (non_ascii(j))
-        fail(where, "malformed TOML: a non-ASCII character after a backslash in a string");
-    if (!multi_line)
-        return;
-    while (j < text.size() && (text[j] == ' ' || text[j] == '\t' || text[j] == '\r' || text[j] == '\n'))
-        j++;
-    if (j > backslash + 1 && non_ascii(j))
-        fail(where, "malformed TOML: a non-ASCII character after a line-ending backslash");
-}
-
 void check_ascii_outside_strings(const std::string &text, const std::string &source)
 {
     enum { code, comment, basic, literal, ml_basic, ml_literal } state = code;
@@ -638,8 +616,6 @@ void check_ascii_outside_strings(const std::string &text, const std::string &sou
                 fail(Where{source, line}, "malformed TOML: a non-ASCII character outside a string or comment");
             if (c == '#')
                 state = comment;
-            else if ((c == '"' || c == '\'') && !opens_string(text, i))
-                break; /* a quote inside a bare token: toml++ reads it as part of the token */
             else if (at("\"\"\"")) {
                 state = ml_basic;
                 i += 2;
@@ -653,10 +629,16 @@ void check_ascii_outside_strings(const std::string &text, const std::string &sou
             break;
         case basic:
         case ml_basic:
-            if (c == '\\') {
-                bad_after_backslash(text, i, state == ml_basic, Where{source, line});
-                i++, line += (i < text.size() && text[i] == '\n');
-            }
+            if (c == '\\' && state == ml_basic) {
+                /* a line-ending backslash: toml++ trims the whitespace after it, non-ASCII included */
+                size_t j = i + 1;
+                while (j < text.size() && (text[j] == ' ' || text[j] == '\t' || text[j] == '\r' || text[j] == '\n'))
+                    line += text[j++] == '\n';
+                if (j > i + 1 && j < text.size() && static_cast<unsigned char>(text[j]) >= 0x80)
+                    fail(Where{source, line}, "malformed TOML: a non-ASCII character right after a line-ending backslash");
+                i = j > i + 1 ? j - 1 : i + 1;
+            } else if (c == '\\')
+                i++;
             else if (state == basic && c == '"')
                 state = code;
             else if (state == ml_basic && at("\"\"\"")) {
@@ -677,6 +659,29 @@ void check_ascii_outside_strings(const std::string &text, const std::string &sou
         case comment:
             break;
         }
+    }
+}
+
+/*
+ * Parse TOML text without exposing toml++ 3.3 to the code points it mishandles:
+ * non-ASCII outside strings and comments is rejected, then a copy with every
+ * non-ASCII byte replaced by 'x' must parse (so the strings are where the check
+ * assumed them), and only then the text itself is parsed. Throws ScenarioError.
+ */
+toml::table parse_toml(const std::string &text, const std::string &source)
+{
+    check_ascii_outside_strings(text, source);
+    std::string ascii = text;
+    for (size_t i = text.rfind("\xEF\xBB\xBF", 0) == 0 ? 3 : 0; i < ascii.size(); i++)
+        if (static_cast<unsigned char>(ascii[i]) >= 0x80)
+            ascii[i] = 'x';
+    try {
+        if (ascii != text)
+            static_cast<void>(toml::parse(ascii, source));
+        return toml::parse(text, source);
+    } catch (const toml::parse_error &e) {
+        fail(Where{source, static_cast<int>(e.source().begin.line)},
+             "malformed TOML: " + std::string(e.description()));
     }
 }
 
@@ -758,14 +763,7 @@ Scenario load_scenario(const std::string &path)
 
 Scenario parse_scenario(const std::string &text, const std::string &source)
 {
-    check_ascii_outside_strings(text, source);
-    toml::table root;
-    try {
-        root = toml::parse(text, source);
-    } catch (const toml::parse_error &e) {
-        fail(Where{source, static_cast<int>(e.source().begin.line)},
-             "malformed TOML: " + std::string(e.description()));
-    }
+    toml::table root = parse_toml(text, source);
 
     Scenario s;
     s.source = source;
@@ -791,11 +789,9 @@ void apply_set(Scenario &s, const std::string &kv)
     toml::table holder;
     bool parsed = false;
     try {
-        check_ascii_outside_strings("v = " + value, "--set");
-        holder = toml::parse("v = " + value, std::string_view("--set"));
+        holder = parse_toml("v = " + value, "--set");
         parsed = true;
     } catch (const ScenarioError &) {
-    } catch (const toml::parse_error &) {
     }
     if (!parsed)
         holder.insert_or_assign("v", value);
@@ -860,6 +856,13 @@ void apply_set(Scenario &s, const std::string &kv)
     }
     validate_scenario(result);
     s = std::move(result); /* a failed --set leaves s as it was */
+}
+
+std::vector<std::string> scenario_keys()
+{
+    std::vector<std::string> keys;
+    list_keys(kScenario, "", keys);
+    return keys;
 }
 
 const char *to_string(Layout v) { return name_of(kLayouts, v); }

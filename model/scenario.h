@@ -69,8 +69,8 @@ struct Policy {
 struct Run {
     double duration_s = 60;            /* simulated seconds, 0.001 .. 86400 */
     StopCondition stop = StopCondition::duration; /* end early at the first OOM kill, or when steady */
-    double steady_window_s = 5;        /* s, 0.01 .. 3600: steady = no reclaim and free pages within
-                                          [low, high + 10%] for this long, with every process idle */
+    double steady_window_s = 5;        /* s, 0.01 .. 3600: steady = for this long no reclaim, kswapd
+                                          asleep, free pages >= high, every process idle */
     double sample_period_s = 0.1;      /* s per CSV row / VCD sample, 1e-6 .. 3600 */
     uint64_t seed = 1;                 /* PRNG seed, any 64-bit value */
     double quantum_us = 100;           /* tlm_quantumkeeper global quantum, us, 0.001 .. 1e6 */
@@ -186,6 +186,10 @@ void apply_set(Scenario &s, const std::string &key_equals_value);
 
 /* Cross-field checks (file names exist, prepopulate <= size, unique names...). Throws ScenarioError. */
 void validate_scenario(const Scenario &s);
+
+/* Every key the loader accepts, dotted: "machine.ram_bytes", "file.size_pages" for each [[file]],
+   "process.anon.rate" for each [[process]] (docs/user-guide.md documents each one). */
+std::vector<std::string> scenario_keys();
 
 /* Names as written in TOML (for outputs and messages). */
 const char *to_string(Layout v);

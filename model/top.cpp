@@ -250,11 +250,12 @@ void top::finish(double wall_s)
                   ", \"kswapd_wakes\": %" PRIu64 ", \"direct_reclaim_stalls\": %" PRIu64
                   ", \"direct_reclaim_total_ms\": %.3f, \"direct_reclaim_longest_ms\": %.3f, \"oom_kills\": %" PRIu64
                   ", \"first_oom_kill_s\": %s, \"pswpout\": %" PRIu64 ", \"pswpin\": %" PRIu64
-                  ", \"page_ops\": %" PRIu64 ", \"wall_s\": %.3f, \"end\": %s}\n",
+                  ", \"page_ops\": %" PRIu64 ", \"wall_s\": %.3f, \"end\": %s, \"swapin_tags_verified\": %" PRIu64
+                  ", \"swapin_tags_lost\": %" PRIu64 "}\n",
                   json_string(sc_.name).c_str(), end_s, sampler_->peak_swap_used(), r.kswapd_wakes,
                   r.direct_reclaim_stalls, r.direct_reclaim_total_ms, r.direct_reclaim_longest_ms, r.oom_kills,
                   first_oom.c_str(), mm_event_count(n, PSWPOUT), mm_event_count(n, PSWPIN), page_ops(), wall_s,
-                  json_string(sampler_->end_reason()).c_str());
+                  json_string(sampler_->end_reason()).c_str(), alloc_->tags_verified(), alloc_->tags_lost());
     if (!write_text(d + "/summary.json", buf))
         throw std::runtime_error("cannot write " + d + "/summary.json");
 }

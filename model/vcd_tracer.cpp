@@ -21,11 +21,7 @@ size_t vcd_tracer::add(const std::string &group, const std::string &name, unsign
     return w_.add(name, width);
 }
 
-uint64_t vcd_tracer::ns(const sc_core::sc_time &t)
-{
-    static const double ns_per_unit = sc_core::sc_get_time_resolution().to_seconds() * 1e9;
-    return (uint64_t)((double)t.value() * ns_per_unit + 0.5);
-}
+uint64_t vcd_tracer::ns(const sc_core::sc_time &t) { return to_ns(t); }
 
 vcd_tracer::vcd_tracer(const std::string &path, const std::vector<std::string> &zone_names,
                        const std::vector<std::string> &proc_names)

@@ -136,7 +136,6 @@ void vcd_writer::sample(uint64_t time_ns)
         std::fprintf(file_, "$end\n");
         first_ = false;
         last_time_ = time_ns;
-        time_written_ = true;
         return;
     }
     bool stamped = false;
@@ -152,11 +151,8 @@ void vcd_writer::sample(uint64_t time_ns)
     }
     if (stamped)
         last_time_ = time_ns;
-    time_written_ = stamped || time_written_;
-    if (time_ns > last_time_) {
-        /* remember the latest sample time for close() */
-        pending_end_ = time_ns;
-    }
+    else
+        pending_end_ = time_ns; /* a sample without changes: close() still ends the file there */
 }
 
 void vcd_writer::close(uint64_t end_ns)

@@ -49,7 +49,6 @@ private:
     FILE *file_ = nullptr;
     bool first_ = true, failed_ = false;
     uint64_t last_time_ = 0, pending_end_ = 0;
-    bool time_written_ = false;
 };
 
 } // namespace mmsim

@@ -46,8 +46,9 @@ fi
 shot=""
 if command -v xvfb-run >/dev/null && command -v gtkwave >/dev/null && command -v import >/dev/null; then
   shot="$run/plots/gtkwave.png"
-  xvfb-run -a -s "-screen 0 1600x1000x24" sh -c \
-    "gtkwave '$run/waves.gtkw' >/dev/null 2>&1 & pid=\$!; sleep 6; import -window root '$shot'; kill \$pid" \
+  # the save file names the VCD by a relative path: run GTKWave in the run directory
+  (cd "$run" && xvfb-run -a -s "-screen 0 1600x1000x24" sh -c \
+    'gtkwave waves.gtkw >/dev/null 2>&1 & pid=$!; sleep 6; import -window root plots/gtkwave.png; kill $pid') \
     || shot=""
 fi
 
@@ -56,6 +57,6 @@ echo "Scenario 9 run:   $run/ (summary.json, timeseries.csv, events.csv, proc/)"
 echo "Plots:            $run/plots/*.png"
 [ "$all" = 1 ] && echo "Index page:       out/index.md (every scenario, its purpose, outcome figures and plots)"
 echo "Waves (VCD):      $run/waves.vcd"
-echo "Open in GTKWave:  gtkwave $run/waves.gtkw    (the save file loads the VCD with the signals grouped)"
+echo "Open in GTKWave:  cd $run && gtkwave waves.gtkw    (the save file loads the VCD with the signals grouped)"
 [ -n "$shot" ] && echo "GTKWave screenshot: $shot"
 exit 0

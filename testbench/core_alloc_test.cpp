@@ -229,6 +229,24 @@ TEST(CoreDumps, BuddyinfoLayout)
     EXPECT_STREQ(buf, "Node 0, zone   Normal      1      1      1      1      1      1      1      1      1      1      0 \n");
 }
 
+TEST(CoreDumps, UnusableIndex)
+{
+    // after one order-0 allocation from a 1024-page block: free blocks of
+    // orders 0..9 (1023 pages). Order 3: suitable = blocks 3..9 in order-3
+    // units = 1+2+4+...+64 = 127 -> 1016 pages usable, 7 unusable:
+    // 7 * 1000 / 1023 = 6. Order k < 10: (2^k - 1) * 1000 / 1023 (order 6: 63 -> 61).
+    // Order 10: nothing suitable -> 1000.
+    NodePtr n = make_single_node(kOneBlock);
+    alloc_or_die(n.get(), 0);
+    EXPECT_EQ(mm_unusable_free_index(n.get(), MM_ZONE_NORMAL, 0), 0u);
+    EXPECT_EQ(mm_unusable_free_index(n.get(), MM_ZONE_NORMAL, 3), 6u);
+    EXPECT_EQ(mm_unusable_free_index(n.get(), MM_ZONE_NORMAL, 9), 499u); // 511 * 1000 / 1023
+    EXPECT_EQ(mm_unusable_free_index(n.get(), MM_ZONE_NORMAL, 10), 1000u);
+    char buf[256];
+    mm_dump_unusable_index(n.get(), buf, sizeof buf);
+    EXPECT_STREQ(buf, "Node 0, zone   Normal 0.000 0.000 0.002 0.006 0.014 0.030 0.061 0.124 0.249 0.499 1.000 \n");
+}
+
 TEST(CoreDumps, ZoneinfoAndVmstatLines)
 {
     NodePtr n = make_single_node(kOneBlock);

@@ -561,3 +561,47 @@ TEST(ReclaimZones, Dma32ReclaimSkipsNormalPages)
 }
 
 } // namespace
+
+extern "C" bool out_of_memory(struct mm_node *n, struct mm_task *t, unsigned order, gfp_t gfp);
+
+namespace {
+
+// Another task runs while the faulting task waits for its reclaim I/O, and the OOM killer
+// picks the waiting task: the fault must notice, drop its new page and report KILLED.
+TEST(ReclaimIoWait, KilledWhileWaitingInDirectReclaim)
+{
+	FakeHost h;
+	mm_node *n = make_node(h, kRam, kSwap);
+	uint32_t p = new_owner(n, MM_OWNER_PROCESS), q = new_owner(n, MM_OWNER_PROCESS);
+	mm_task tp{ p, 0, nullptr }, tq{ q, 0, nullptr };
+	for (uint32_t v = 0; v < 100; v++)
+		mm_anon_touch(n, &tq, v);
+	uint32_t vpn = 0;
+	fill_until_low(n, p, vpn);
+	bool killed_in_wait = false;
+	std::string state_in_wait = "unchecked";
+	h.on_io_wait = [&] {
+		if (killed_in_wait)
+			return;
+		state_in_wait = check(n); // consistent at the wait
+		killed_in_wait = out_of_memory(n, &tq, 0, GFP_KERNEL);
+	};
+	mm_fault_result r = MM_FAULT_MINOR;
+	while (!killed_in_wait && r == MM_FAULT_MINOR)
+		r = mm_anon_touch(n, &tp, vpn++);
+	ASSERT_TRUE(killed_in_wait);
+	EXPECT_EQ(state_in_wait, "");
+	ASSERT_EQ(h.oom_victims.size(), 1u);
+	EXPECT_EQ(h.oom_victims[0], p);
+	EXPECT_EQ(r, MM_FAULT_KILLED);
+	mm_owner_info pi;
+	mm_owner_get_info(n, p, &pi);
+	EXPECT_EQ(pi.rss_anon + pi.swapents, 0u);
+	EXPECT_EQ(mm_anon_touch(n, &tp, 0), MM_FAULT_KILLED);
+	mm_fault_result rq = mm_anon_touch(n, &tq, 0); // q lives on (its page may have been swapped)
+	EXPECT_TRUE(rq == MM_FAULT_HIT || rq == MM_FAULT_MAJOR) << rq;
+	EXPECT_EQ(check(n), "");
+	mm_node_destroy(n);
+}
+
+} // namespace

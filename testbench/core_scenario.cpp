@@ -2,6 +2,7 @@
 // host's counter clock: workloads advance in 1 ms steps and the kswapd thread
 // (KswapdSim) takes one step per millisecond, as the SystemC layer will run it.
 #include <algorithm>
+#include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -103,6 +104,15 @@ TEST(Scenario, AnonLoadToOom)
 	ASSERT_GE(ev, 0);
 	EXPECT_GT(h.steps[ev].c, 5000); // pages freed
 	EXPECT_GT(mm_stat(n, NR_FREE_PAGES), zi.wmark[MM_WMARK_HIGH]);
+	// the /proc/vmstat text carries the same counters in the kernel's spelling
+	std::string vm(1 << 16, '\0');
+	vm.resize(mm_dump_vmstat(n, &vm[0], vm.size()));
+	EXPECT_NE(vm.find("\noom_kill 1\n"), std::string::npos);
+	EXPECT_NE(vm.find("\npswpout " + std::to_string(mm_event_count(n, PSWPOUT)) + "\n"), std::string::npos);
+	EXPECT_NE(vm.find("\npgscan_direct " + std::to_string(mm_event_count(n, PGSCAN_DIRECT)) + "\n"),
+		  std::string::npos);
+	EXPECT_NE(vm.find("\nnr_zone_inactive_anon " + std::to_string(mm_stat(n, NR_INACTIVE_ANON)) + "\n"),
+		  std::string::npos);
 	EXPECT_EQ(check(n), "");
 	mm_node_destroy(n);
 }

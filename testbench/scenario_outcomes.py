@@ -10,6 +10,7 @@ import argparse
 import csv
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -115,18 +116,23 @@ def check_01(args):
 
 
 def equilibrium(run):
-    """After warm-up (1 s after kswapd's first wake), min <= free <= 2 x high at every sample.
-    kswapd reclaims up to high_wmark pages per pass (kswapd_shrink_node's nr_to_reclaim), so
-    free pages may overshoot high by up to high."""
+    """After warm-up (1 s after kswapd's first wake), min <= free <= 3 x high at every sample and
+    no direct reclaim: kswapd alone keeps the balance.
+    kswapd goes on reclaiming while free < high, and each pass targets the sum of the zones'
+    high watermarks (kswapd_shrink_node: nr_to_reclaim), in SWAP_CLUSTER_MAX batches per LRU
+    list: free pages end up to about 2 x high; the bound leaves one more high for batches and frees."""
     wakes = run.events_of("kswapd_wake")
     check(wakes, "kswapd woke")
     warm = float(wakes[0]["time_s"]) + 1.0
     rows = [r for r in run.rows if r["time_s"] >= warm]
     check(len(rows) >= 10, "at least 10 samples after warm-up (%d)" % len(rows))
     low = [r for r in rows if r["nr_free_pages"] < r["wmark_min"]]
-    high = [r for r in rows if r["nr_free_pages"] > 2 * r["wmark_high"]]
+    high = [r for r in rows if r["nr_free_pages"] > 3 * r["wmark_high"]]
     check(not low, "free pages never below min after warm-up (%d samples below)" % len(low))
-    check(not high, "free pages never above 2 x high after warm-up (%d samples above)" % len(high))
+    check(not high, "free pages never above 3 x high after warm-up (%d samples above; peak %.2f x high)"
+          % (len(high), max(r["nr_free_pages"] / r["wmark_high"] for r in rows)))
+    stalls = [e for e in run.events_of("direct_reclaim_begin") if float(e["time_s"]) >= warm]
+    check(not stalls, "no direct reclaim after warm-up: kswapd keeps up (%d stalls)" % len(stalls))
 
 
 def check_02(args):
@@ -165,6 +171,8 @@ def check_06(args):
           "ends with free pages (%d) above the high watermark (%d)"
           % (run.last["nr_free_pages"], run.last["wmark_high"]))
     check(run.last["kswapd_state"] == 0, "kswapd is asleep at the end")
+    check(run.summary.get("end") == "steady" and run.last["time_s"] < 60,
+          "the run ended early because the system was steady (at %.2f s)" % run.last["time_s"])
 
 
 def check_07(args):
@@ -194,6 +202,9 @@ def check_09(args):
     check(file_pages_reclaimed(run) > 0, "file pages reclaimed (%d)" % file_pages_reclaimed(run))
     check(run.total("splits") > 0 and run.total("merges") > 0, "buddy splits and merges")
     check(run.last["oom_kill"] >= 1, "an OOM kill (%d)" % run.last["oom_kill"])
+    kills = run.events_of("oom_kill")
+    check(kills and kills[0]["who"] == "runaway", "the first victim is the runaway (%s)"
+          % (kills[0]["who"] if kills else "none"))
     kinds = [max(run.col(c)) > 0 for c in ("nr_anon_mapped", "nr_file_pages", "nr_kernel_pages")]
     check(all(kinds), "every page type present (anon, file, kernel)")
 
@@ -204,9 +215,15 @@ def check_exact_pair(args):
     check(k.total("merges") > f.total("merges"),
           "the kernel's page-by-page tail frees merge more (%d) than Fit&Free's block frees (%d)"
           % (k.total("merges"), f.total("merges")))
-    check(k.summary["page_ops"] >= f.summary["page_ops"],
-          "the kernel's policy costs at least as many page operations (%d vs %d)"
-          % (k.summary["page_ops"], f.summary["page_ops"]))
+    for name, run in (("kernel", k), ("Fit&Free", f)):
+        check(run.last["oom_kill"] == 0 and run.last["pswpout"] == 0, "%s: no swap, no OOM kill" % name)
+        if args.scale == 1:
+            check(not run.events_of("alloc_fail"), "%s: every request served (a fair comparison)" % name)
+        else:  # block sizes do not scale: a small machine runs out of order-4..6 blocks sooner
+            print("  note: %s: %d failed requests at scale %g (not asserted below full size)"
+                  % (name, len(run.events_of("alloc_fail")), args.scale))
+    check(any(k.last["free_o%d" % o] != f.last["free_o%d" % o] for o in range(11)),
+          "the policies leave different free lists (order 0..10 at the end)")
 
 
 def check_12(args):
@@ -216,6 +233,9 @@ def check_12(args):
           "pswpin and pswpout both grow in the second half (in %d, out %d)"
           % (run.last["pswpin"] - half["pswpin"], run.last["pswpout"] - half["pswpout"]))
     check(run.last["pgmajfault"] > 0, "major faults (%d)" % run.last["pgmajfault"])
+    verified, lost = run.summary.get("swapin_tags_verified", 0), run.summary.get("swapin_tags_lost", -1)
+    check(verified > 0 and lost == 0, "swapped-in pages come back with their content tags (%d verified, %d lost)"
+          % (verified, lost))
     no_oom(run)
 
 
@@ -284,10 +304,74 @@ def check_bad_input(args):
 BAD_INPUT_ROWS = [name for name, _, _ in BAD] + ["unreadable", "unwritable_out", "set_swappiness"]
 
 
+# ---- tools: plot_run.py and run_all.py on real runs ----
+
+PLOTS = ("sysinfo.png", "counters.png", "free_blocks.png", "reclaim_kswapd.png", "reclaim_direct.png")
+TOOLS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "tools")
+
+
+def png_size(path):
+    with open(path, "rb") as f:
+        head = f.read(24)
+    if head[:8] != b"\x89PNG\r\n\x1a\n":
+        return None
+    return int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
+
+
+def check_plots(args):
+    run = run_mmsim(args, find(args, "01"))
+    r = subprocess.run([sys.executable, os.path.join(TOOLS, "plot_run.py"), run.dir], capture_output=True, text=True)
+    check(r.returncode == 0, "plot_run.py succeeds (%s)" % r.stderr.strip())
+    for png in PLOTS:
+        size = png_size(os.path.join(run.dir, "plots", png))
+        check(size is not None and size[0] >= 1000 and size[1] >= 400, "%s is a PNG of %s pixels" % (png, size))
+    # bad input: a CSV without the watermark columns
+    broken = os.path.join(args.work, "broken")
+    os.makedirs(broken, exist_ok=True)
+    with open(os.path.join(run.dir, "timeseries.csv")) as f:
+        lines = f.read().splitlines()
+    header = lines[0].split(",")
+    keep = [i for i, h in enumerate(header) if not h.startswith("wmark_")]
+    with open(os.path.join(broken, "timeseries.csv"), "w") as f:
+        for line in lines:
+            f.write(",".join(line.split(",")[i] for i in keep) + "\n")
+    r = subprocess.run([sys.executable, os.path.join(TOOLS, "plot_run.py"), broken], capture_output=True, text=True)
+    check(r.returncode == 2 and "wmark_min" in r.stderr and len(r.stderr.strip().splitlines()) == 1,
+          "a CSV without watermarks: exit 2 and one line naming the columns (%r)" % r.stderr.strip())
+    # run_all.py on two scenarios: index with purposes, outcome figures and every plot
+    out = os.path.join(args.work, "all")
+    shutil.rmtree(out, ignore_errors=True)
+    cmd = [sys.executable, os.path.join(TOOLS, "run_all.py"), "--mmsim", args.mmsim, "--out", out, "--jobs", "2",
+           os.path.join(args.scenarios, find(args, "01") + ".toml"),
+           os.path.join(args.scenarios, find(args, "08") + ".toml")]
+    if args.scale != 1:
+        cmd += ["--scale", "%g" % args.scale]
+    r = subprocess.run(cmd, capture_output=True, text=True)
+    check(r.returncode == 0, "run_all.py succeeds (%s)" % r.stderr.strip()[-300:])
+    with open(os.path.join(out, "index.md")) as f:
+        index = f.read()
+    for name in (find(args, "01"), find(args, "08")):
+        check(purpose_line(args, name) in index, "index.md shows %s's purpose" % name)
+        for png in PLOTS:
+            check("(%s/plots/%s)" % (name, png) in index and os.path.exists(os.path.join(out, name, "plots", png)),
+                  "index.md links %s/plots/%s" % (name, png))
+    row = [line for line in index.splitlines() if line.startswith("| [%s]" % find(args, "01"))]
+    check(row and re.search(r"\| 1 \| [0-9.]+ s \|$", row[0]),
+          "index.md's row for scenario 1 ends with 1 OOM kill and its time (%s)" % (row[0][-40:] if row else None))
+
+
+def purpose_line(args, name):
+    with open(os.path.join(args.scenarios, name + ".toml")) as f:
+        for line in f:
+            if line.startswith("purpose = "):
+                return line.split("=", 1)[1].strip().strip('"')
+    return "(no purpose)"
+
+
 CHECKS = {
     "01": check_01, "02": check_02, "swappiness_order": check_swappiness_order, "05": check_05,
     "06": check_06, "07": check_07, "08": check_08, "09": check_09, "exact_pair": check_exact_pair,
-    "12": check_12, "bad_input": check_bad_input,
+    "12": check_12, "bad_input": check_bad_input, "plots": check_plots,
 }
 
 

@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -207,6 +208,9 @@ INSTANTIATE_TEST_SUITE_P(
         BadRow{"non_ascii_after_value", "purpose = \"\xC3\xA9t\xC3\xA9\" # \xC3\xA9\n[run]\nseed = 1 \xEF\xBB\xBA\n",
                {":3: malformed TOML: a non-ASCII character outside a string or comment"}},
         BadRow{"newline_in_key", "[policy]\n\"swap\\npiness\" = 1\n", {":2: unknown key policy.swap\\npiness"}},
+        BadRow{"non_ascii_in_bad_number", "te=0.\"\xEF\xBB\xB8\n", {":1: malformed TOML"}},
+        BadRow{"non_ascii_after_continuation", "purpose = \"\"\"a\\\n \xE3\x80\x81\"\"\"\n",
+               {":2: malformed TOML: a non-ASCII character right after a line-ending backslash"}},
         BadRow{"malformed_value", "[policy]\nswappiness = 6 0\n", {":2: malformed TOML"}},
         BadRow{"unknown_key", "[policy]\nswapiness = 60\n",
                {":2: unknown key policy.swapiness", "allowed here: swappiness"}},
@@ -301,4 +305,48 @@ TEST(ScenarioFuzzRegression, KeptInputsParseOrFailCleanly)
         n++;
     }
     EXPECT_GE(n, 2);
+}
+
+/* docs/user-guide.md section 3 documents exactly the keys the loader accepts (no more, no fewer). */
+TEST(ScenarioDocs, UserGuideListsEveryKey)
+{
+    std::ifstream in(fs::path(MMSIM_SOURCE_DIR) / "docs" / "user-guide.md");
+    ASSERT_TRUE(in.good());
+    std::set<std::string> documented;
+    std::string line, prefix;
+    bool in_reference = false;
+    while (std::getline(in, line)) {
+        if (line.rfind("## ", 0) == 0)
+            in_reference = line.rfind("## 3.", 0) == 0;
+        if (!in_reference)
+            continue;
+        if (line.rfind("### ", 0) == 0) { /* "### 3.2 `[machine]`", "### 3.6 `[[file]]`: ...", "### 3.1 Top level" */
+            const size_t a = line.find("`["), b = line.find("]`");
+            prefix.clear();
+            if (a != std::string::npos && b != std::string::npos) {
+                prefix = line.substr(a + 1, b + 1 - a - 1);
+                while (!prefix.empty() && prefix.front() == '[')
+                    prefix.erase(0, 1);
+                while (!prefix.empty() && prefix.back() == ']')
+                    prefix.pop_back();
+                prefix += ".";
+            }
+            continue;
+        }
+        if (line.rfind("| `", 0) != 0)
+            continue;
+        const std::string cell = line.substr(1, line.find('|', 1) - 1); /* first column */
+        for (size_t a = cell.find('`'); a != std::string::npos; a = cell.find('`', a + 1)) {
+            const size_t b = cell.find('`', a + 1);
+            documented.insert(prefix + cell.substr(a + 1, b - a - 1));
+            a = b;
+        }
+    }
+    const std::vector<std::string> keys = scenario_keys();
+    const std::set<std::string> accepted(keys.begin(), keys.end());
+    for (const auto &k : accepted)
+        EXPECT_TRUE(documented.count(k)) << k << " is accepted but not in docs/user-guide.md section 3";
+    for (const auto &k : documented)
+        EXPECT_TRUE(accepted.count(k)) << k << " is in docs/user-guide.md section 3 but not accepted";
+    EXPECT_GE(accepted.size(), 60u);
 }

@@ -26,6 +26,8 @@ ram_bytes = 67108864
 layout = "single"
 swap_bytes = 33554432
 swap_device = "sata_ssd"
+swap_write_latency_us = 1000
+swap_queue_depth = 4
 [run]
 duration_s = DURATION
 sample_period_s = 0.01
@@ -35,7 +37,7 @@ size_pages = 20000
 prepopulate_pages = 4000
 [[process]]
 name = "hog"
-anon.rate = 8000
+anon.rate = 40000
 anon.target_rss_pages = 20000
 touch.rate = 3000
 touch.pattern = "uniform"
@@ -180,6 +182,15 @@ vcd_file parse_vcd(const std::string &text)
     return v;
 }
 
+// The number after "key": in a flat JSON object.
+double json_number(const std::string &json, const std::string &key)
+{
+    size_t p = json.find("\"" + key + "\":");
+    if (p == std::string::npos)
+        return -1;
+    return std::stod(json.substr(p + key.size() + 3));
+}
+
 const char *kCsvHeader =
     "time_s,totalram,freeram,totalswap,freeswap,nr_free_pages,nr_file_pages,nr_anon_mapped,nr_kernel_pages,"
     "nr_inactive_anon,nr_active_anon,nr_inactive_file,nr_active_file,"
@@ -260,11 +271,33 @@ TEST(Run, WritesEveryFileAndTheyParse)
     EXPECT_EQ(events.rfind("time_s,event,who,a,b,c\n", 0), 0u);
     EXPECT_NE(events.find(",process_start,hog,"), std::string::npos);
     EXPECT_NE(events.find(",process_start,reader-1,"), std::string::npos);
+    // direct reclaim happened (HDD swap), and each end's b is its duration in ns since its begin
+    std::map<std::string, double> begun;
+    size_t ends = 0;
+    for (const std::string &line : split(events, '\n')) {
+        auto f = split(line, ',');
+        if (f.size() != 6 || f[0] == "time_s")
+            continue;
+        if (f[1] == "direct_reclaim_begin")
+            begun[f[2]] = std::stod(f[0]);
+        if (f[1] == "direct_reclaim_end") {
+            ASSERT_TRUE(begun.count(f[2])) << line;
+            double ns = (std::stod(f[0]) - begun[f[2]]) * 1e9;
+            EXPECT_NEAR(std::stod(f[4]), ns, 2.0) << line;
+            EXPECT_GE(std::stoll(f[3]), 0) << line;
+            ends++;
+        }
+    }
+    EXPECT_GT(ends, 0u) << "no direct reclaim in the test scenario";
     std::string summary = slurp(o / "summary.json");
     for (const char *key : {"scenario", "duration_s", "peak_swap_used_pages", "kswapd_wakes", "direct_reclaim_stalls",
                             "direct_reclaim_total_ms", "direct_reclaim_longest_ms", "oom_kills", "first_oom_kill_s",
                             "pswpout", "pswpin", "page_ops", "wall_s"})
         EXPECT_NE(summary.find(std::string("\"") + key + "\":"), std::string::npos) << key;
+    // every swap-in brought back the content its owner wrote before the swap-out
+    EXPECT_GT(json_number(summary, "pswpin"), 0);
+    EXPECT_EQ(json_number(summary, "swapin_tags_verified"), json_number(summary, "pswpin"));
+    EXPECT_EQ(json_number(summary, "swapin_tags_lost"), 0);
 }
 
 TEST(Run, SameSeedGivesByteIdenticalOutputs)
@@ -283,9 +316,10 @@ TEST(Run, SameSeedGivesByteIdenticalOutputs)
         << "the seed changed nothing: the workload's random choices ignore it";
 }
 
-TEST(Run, SigintStopsAtASampleWithCompleteOutputs)
+// SIGINT or SIGTERM: the run stops at the next sample; CSV, events and VCD are complete up to it.
+static void interrupt_run(int sig)
 {
-    fs::path d = temp_dir("sigint");
+    fs::path d = temp_dir("signal" + std::to_string(sig));
     fs::path sc = write_scenario(d, "86400");
     fs::path o = d / "out";
     pid_t pid = fork();
@@ -296,12 +330,12 @@ TEST(Run, SigintStopsAtASampleWithCompleteOutputs)
         _exit(127);
     }
     // wait until the run has written a few samples, then interrupt it
-    for (int i = 0; i < 200; i++) {
+    for (int i = 0; i < 500; i++) {
         usleep(20000);
         if (fs::exists(o / "timeseries.csv") && fs::file_size(o / "timeseries.csv") > 4096)
             break;
     }
-    kill(pid, SIGINT);
+    kill(pid, sig);
     int st = 0;
     waitpid(pid, &st, 0);
     ASSERT_TRUE(WIFEXITED(st));
@@ -323,6 +357,10 @@ TEST(Run, SigintStopsAtASampleWithCompleteOutputs)
     EXPECT_EQ(v.times.back(), (uint64_t)std::llround(last_sample * 1e9));
 }
 
+TEST(Run, SigintStopsAtASampleWithCompleteOutputs) { interrupt_run(SIGINT); }
+
+TEST(Run, SigtermStopsAtASampleWithCompleteOutputs) { interrupt_run(SIGTERM); }
+
 TEST(Run, BadInputIsOneClearLineAndExit2)
 {
     fs::path d = temp_dir("bad");
@@ -337,4 +375,47 @@ TEST(Run, BadInputIsOneClearLineAndExit2)
     EXPECT_NE(slurp(d / "stderr.txt").find("swappiness"), std::string::npos);
     EXPECT_EQ(run_mmsim("run " + sc.string() + " --out " + (d / "o").string() + " --bogus", d), 2);
     EXPECT_NE(slurp(d / "stderr.txt").find("--bogus"), std::string::npos);
+}
+
+// run.stop = "first_oom" ends the run at the sample of the first OOM kill.
+TEST(Run, StopsAtTheFirstOomKill)
+{
+    fs::path d = temp_dir("first_oom");
+    fs::path sc = d / "oom.toml";
+    std::ofstream(sc) << R"(
+name = "oom-test"
+[machine]
+ram_bytes = 33554432
+layout = "single"
+swap_bytes = 4194304
+swap_device = "nvme"
+[run]
+duration_s = 30
+sample_period_s = 0.01
+stop = "first_oom"
+[[process]]
+name = "runaway"
+anon.rate = 20000
+[[process]]
+name = "bystander"
+oom_score_adj = -500
+anon.rate = 1000
+anon.target_rss_pages = 1000
+)";
+    ASSERT_EQ(run_mmsim("run " + sc.string() + " --out " + (d / "out").string() + " --quiet", d), 0)
+        << slurp(d / "stderr.txt");
+    std::string summary = slurp(d / "out" / "summary.json");
+    EXPECT_NE(summary.find("\"end\": \"first_oom\""), std::string::npos) << summary;
+    EXPECT_NE(summary.find("\"oom_kills\": 1,"), std::string::npos) << summary;
+    std::string events = slurp(d / "out" / "events.csv");
+    size_t kill = events.find(",oom_kill,");
+    ASSERT_NE(kill, std::string::npos);
+    EXPECT_NE(events.find(",oom_kill,runaway,"), std::string::npos) << "the highest badness is the runaway";
+    double kill_s = std::stod(events.substr(events.rfind('\n', kill) + 1));
+    auto rows = split(slurp(d / "out" / "timeseries.csv"), '\n');
+    double last = std::stod(split(rows.back(), ',')[0]);
+    EXPECT_GE(last, kill_s);
+    EXPECT_LT(last, kill_s + 0.01 + 1e-9) << "the run ends at the sample after the kill";
+    EXPECT_LT(rows.size() - 1, 3000u);
+    EXPECT_TRUE(fs::exists(d / "out" / "COMPLETE"));
 }

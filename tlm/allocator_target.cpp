@@ -136,7 +136,8 @@ void allocator_target::execute(mm_request &req)
     case mm_cmd::alloc:
         mm_alloc_pages(node_, t, req.order, req.gfp, &req.alloc);
         if (req.alloc.status == MM_ALLOC_OK && (req.gfp & __GFP_ZERO)) {
-            tags_[req.alloc.pfn] = 0;
+            for (uint32_t i = 0; i < (1u << req.order); i++)
+                tags_[req.alloc.pfn + i] = 0;
             charge(page_time_ * (double)(1u << req.order));
         }
         break;

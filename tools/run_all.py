@@ -34,7 +34,7 @@ PLOTS = [
 def find_mmsim(explicit):
     if explicit:
         return explicit
-    for cand in ("build/mmsim", "build/model/mmsim", "build/bin/mmsim"):
+    for cand in ("build/model/mmsim", "build/mmsim"):
         p = os.path.join(ROOT, cand)
         if os.access(p, os.X_OK):
             return p
@@ -161,7 +161,7 @@ def write_index(out_dir, results, purposes, sets, wall, comparisons):
 def main(argv):
     ap = argparse.ArgumentParser(description="Run all scenarios in parallel, plot them, write OUT/index.md.")
     ap.add_argument("scenarios", nargs="*", help="scenario files (default: scenarios/*.toml)")
-    ap.add_argument("--mmsim", help="the mmsim binary (default: build/mmsim or build/model/mmsim)")
+    ap.add_argument("--mmsim", help="the mmsim binary (default: build/model/mmsim)")
     ap.add_argument("--out", default=os.path.join(ROOT, "out"), help="output directory (default: out/)")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="parallel runs (default: all cores)")
     ap.add_argument("--scale", type=float, help="pass --set scale=S to every run (0 < S <= 1)")

@@ -152,7 +152,6 @@ bool mm_owner_get_info(const struct mm_node *n, uint32_t id, struct mm_owner_inf
 	out->rss_file = o->rss_file;
 	out->swapents = o->swapents;
 	out->pgtables = o->pgtables;
-	out->nr_kernel = o->nr_kernel;
 	out->cache_pages = o->nr_cache;
 	return true;
 }

@@ -273,3 +273,38 @@ size_t mm_dump_meminfo(const struct mm_node *node, char *buf, size_t len)
 	meminfo_line(&tb, "KernelPages:", st[NR_KERNEL_PAGES]); /* mmsim: mm_alloc_pages allocations */
 	return tb_finish(&tb);
 }
+
+/* mm/vmstat.c: fill_contig_page_info + unusable_free_index */
+unsigned mm_unusable_free_index(const struct mm_node *node, enum mm_zone_type zi, unsigned order)
+{
+	const struct zone *z = &node->zones[zi];
+	uint64_t free_pages = 0, suitable = 0;
+	if (order > MM_MAX_PAGE_ORDER)
+		return 1000;
+	for (unsigned o = 0; o < MM_NR_PAGE_ORDERS; o++) {
+		uint64_t blocks = z->free_area[o].nr_free;
+		free_pages += blocks << o;
+		if (o >= order)
+			suitable += blocks << (o - order);
+	}
+	if (free_pages == 0)
+		return 1000; /* no free memory counts as all unusable */
+	return (unsigned)((free_pages - (suitable << order)) * 1000 / free_pages);
+}
+
+/* mm/vmstat.c: unusable_show_print */
+size_t mm_dump_unusable_index(const struct mm_node *node, char *buf, size_t len)
+{
+	struct textbuf tb = {buf, len, 0};
+	for (int i = 0; i < MM_MAX_NR_ZONES; i++) {
+		if (!populated_zone(&node->zones[i]))
+			continue;
+		tb_printf(&tb, "Node %d, zone %8s ", 0, node->zones[i].name);
+		for (unsigned o = 0; o < MM_NR_PAGE_ORDERS; o++) {
+			unsigned idx = mm_unusable_free_index(node, (enum mm_zone_type)i, o);
+			tb_printf(&tb, "%u.%03u ", idx / 1000, idx % 1000);
+		}
+		tb_printf(&tb, "\n");
+	}
+	return tb_finish(&tb);
+}

@@ -76,7 +76,8 @@ struct mm_config {
 	enum mm_layout layout;           /* single ZONE_NORMAL (default) or x86_64 DMA/DMA32/Normal */
 	struct mm_zone_spec zone[MM_MAX_NR_ZONES]; /* optional per-zone overrides */
 	long min_free_kbytes;            /* -1 = calculate_min_free_kbytes(); else the sysctl value */
-	bool thp_min_free;               /* apply khugepaged's set_recommended_min_free_kbytes */
+	bool thp_min_free;               /* THP enabled: khugepaged's set_recommended_min_free_kbytes
+	                                  * raises min_free_kbytes (default false: THP never) */
 	unsigned watermark_scale_factor; /* 1..3000, default 10 */
 	unsigned lowmem_reserve_ratio[MM_MAX_NR_ZONES]; /* default 256, 256, 32, 0, 0 */
 	unsigned swappiness;             /* 0..200, default 60 */
@@ -243,6 +244,10 @@ size_t mm_dump_buddyinfo(const struct mm_node *node, char *buf, size_t len);
 size_t mm_dump_zoneinfo(const struct mm_node *node, char *buf, size_t len);
 size_t mm_dump_vmstat(const struct mm_node *node, char *buf, size_t len);
 size_t mm_dump_meminfo(const struct mm_node *node, char *buf, size_t len);
+/* /sys/kernel/debug/extfrag/unusable_index (populated zones, orders 0..10). */
+size_t mm_dump_unusable_index(const struct mm_node *node, char *buf, size_t len);
+/* unusable_free_index of one zone for an order, in thousandths (0 = none unusable, 1000 = all). */
+unsigned mm_unusable_free_index(const struct mm_node *node, enum mm_zone_type z, unsigned order);
 
 /* Node-wide counters (enum mm_stat_item / mm_event_item in vmstat_items.h). */
 uint64_t mm_stat(const struct mm_node *node, enum mm_stat_item item);

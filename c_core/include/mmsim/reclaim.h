@@ -47,7 +47,7 @@ struct mm_owner_info {
 	int oom_score_adj;
 	bool oom_victim, dead;
 	const char *name;
-	uint64_t rss_anon, rss_file, swapents, pgtables, nr_kernel;
+	uint64_t rss_anon, rss_file, swapents, pgtables; /* get_mm_counter; rss_file is 0 (page cache is not mapped) */
 	uint64_t cache_pages; /* files: resident page-cache pages */
 };
 /* Returns false for an id that is not a live or dead owner. */
