@@ -1,6 +1,8 @@
 #include "cli_run.h"
+#include "cli_args.h"
 #include "commands.h"
 
+#include <cinttypes>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
@@ -19,7 +21,19 @@
 namespace mmsim {
 
 namespace {
-const char *usage = "usage: mmsim run SCENARIO --out DIR [--seed N] [--set key=value ...] [--quiet]";
+const char *usage = "usage: mmsim run SCENARIO --out DIR [--seed N] [--set key=value ...] [--check[=N] | --no-check]"
+                    " [--quiet]";
+
+/* --check without N: mm_check every 10000 page operations. -DMMSIM_CHECK=ON makes it the default. */
+constexpr uint64_t kCheckEvery = 10000;
+#ifdef MMSIM_CHECK_DEFAULT
+constexpr uint64_t kCheckDefault = kCheckEvery;
+#else
+constexpr uint64_t kCheckDefault = 0;
+#endif
+
+/* a consistency violation found by --check: exit 3 */
+constexpr int kExitCheckFailed = 3;
 
 /* bad input: exit 2 (commands.h) */
 int bad(const std::string &msg)
@@ -43,7 +57,7 @@ int cli_run(int argc, char **argv)
     std::string scenario_path, out_dir;
     std::vector<std::string> sets;
     bool quiet = false, have_seed = false;
-    uint64_t seed = 0;
+    uint64_t seed = 0, check_every = kCheckDefault;
     for (int i = 1; i < argc; i++) {
         std::string a = argv[i];
         auto value = [&](const char *flag) -> const char * {
@@ -71,6 +85,14 @@ int cli_run(int argc, char **argv)
             if (!v || !std::strchr(v, '='))
                 return bad("--set needs key=value (e.g. --set policy.swappiness=100)");
             sets.push_back(v);
+        } else if (a == "--check") {
+            check_every = kCheckEvery;
+        } else if (a.rfind("--check=", 0) == 0) {
+            if (!parse_uint(a.substr(8), 1, 1000000000000ull, check_every))
+                return bad("--check=N needs N page operations between checks, 1 .. 1000000000000 (got '" +
+                           a.substr(8) + "')");
+        } else if (a == "--no-check") {
+            check_every = 0;
         } else if (a == "--quiet") {
             quiet = true;
         } else if (a == "-h" || a == "--help") {
@@ -110,6 +132,15 @@ int cli_run(int argc, char **argv)
     if (ec)
         return bad("--out " + out_dir + ": cannot create the directory (" + ec.message() + ")");
     std::filesystem::remove(out_dir + "/COMPLETE", ec);
+    {
+        /* an existing but unwritable directory is bad input too (exit 2), before any output is written */
+        const std::string probe = out_dir + "/.mmsim-write-probe";
+        FILE *p = std::fopen(probe.c_str(), "w");
+        if (!p)
+            return bad("--out " + out_dir + ": the directory is not writable (" + std::strerror(errno) + ")");
+        std::fclose(p);
+        std::filesystem::remove(probe, ec);
+    }
 
     init_model_time();
     sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
@@ -123,9 +154,24 @@ int cli_run(int argc, char **argv)
         opt.out_dir = out_dir;
         opt.progress = !quiet;
         top t("top", s, opt);
+        t.allocator().set_check_interval(check_every);
         sc_core::sc_start();
         double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
+        if (check_every)
+            t.allocator().run_check(); /* --check: at the end too */
+        if (!t.allocator().check_failure().empty())
+            t.recorder().row(sc_core::sc_time_stamp(), "check_failed", "mm_check",
+                             (int64_t)t.allocator().transactions());
         t.finish(wall);
+        if (!t.allocator().check_failure().empty()) {
+            std::fprintf(stderr, "mmsim run: consistency check failed at %.3f s simulated after %" PRIu64
+                         " page operations: %s\n", sc_core::sc_time_stamp().to_seconds(),
+                         t.allocator().transactions(), t.allocator().check_failure().c_str());
+            return kExitCheckFailed;
+        }
+        if (check_every && !quiet)
+            std::fprintf(stderr, "mmsim run: --check: mm_check passed %" PRIu64 " times (every %" PRIu64
+                         " page operations and at the end)\n", t.allocator().checks_run(), check_every);
         if (t.sampler0().interrupted()) {
             std::fprintf(stderr, "mmsim run: interrupted at %.3f s simulated; outputs are complete up to it\n",
                          sc_core::sc_time_stamp().to_seconds());

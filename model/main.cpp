@@ -20,7 +20,7 @@ const Command kCommands[] = {
     {"zoneinfo", cli_zoneinfo,
      "zoneinfo --ram SIZE [--layout single|x86_64] [--zone NAME:managed=PAGES[,spanned=PAGES]"
      "[,present=PAGES] ...] [--min-free-kbytes N] [--watermark-scale-factor N] [--thp always|never]"},
-    {"run", cli_run, "run SCENARIO --out DIR [--seed N] [--set key=value ...] [--quiet]"},
+    {"run", cli_run, "run SCENARIO --out DIR [--seed N] [--set key=value ...] [--check[=N] | --no-check] [--quiet]"},
 };
 
 void usage(FILE *f)

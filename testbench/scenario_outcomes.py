@@ -244,9 +244,9 @@ def check_12(args):
 BAD = [
     ("malformed", "[policy\nswappiness = 60\n", ":1: malformed TOML"),
     ("unknown_key", "[policy]\nswapiness = 60\n", ":2: unknown key policy.swapiness"),
-    ("wrong_type", "[policy]\nswappiness = \"x\"\n", "policy.swappiness = \"x\" has the wrong type"),
+    ("wrong_type", "[policy]\nswappiness = \"x\"\n", "policy.swappiness = \"x\" has the wrong type: expected an integer in 0..200"),
     ("swappiness_201", "[policy]\nswappiness = 201\n", "policy.swappiness = 201 is out of range 0..200"),
-    ("ram_0", "[machine]\nram_bytes = 0\n", "machine.ram_bytes = 0 is out of range"),
+    ("ram_0", "[machine]\nram_bytes = 0\n", "machine.ram_bytes = 0 is out of range 4096..1099511627776 bytes"),
     ("ram_unaligned", "[machine]\nram_bytes = 1000000\n", "not a multiple of the page size 4096"),
     ("order_11", "[[process]]\nname = \"a\"\nanon = { rate = 1, order = 11 }\n",
      "process[0].anon.order = 11 is out of range 0..10"),
@@ -267,26 +267,41 @@ def expect_exit_2(cmd, prefix, expect, out):
 
 
 def check_bad_input(args):
-    base = os.path.join(args.work, "bad_input")
+    """Every bad-input row of issue 7 (or only args.row): exit 2, one line naming the file/key/range."""
+    base = os.path.join(args.work, "bad_input" + ("_" + args.row if args.row else ""))
     shutil.rmtree(base, ignore_errors=True)
     os.makedirs(base)
+    wanted = lambda name: not args.row or args.row == name
     for name, text, expect in BAD:
+        if not wanted(name):
+            continue
         path = os.path.join(base, name + ".toml")
         with open(path, "w") as f:
             f.write(text)
         out = os.path.join(base, name + "_out")
         expect_exit_2([args.mmsim, "run", path, "--out", out, "--quiet"], path + ":", expect, out)
-    missing = os.path.join(base, "missing.toml")
-    expect_exit_2([args.mmsim, "run", missing, "--out", os.path.join(base, "m_out"), "--quiet"],
-                  missing, ": cannot read the scenario file", os.path.join(base, "m_out"))
-    blocker = os.path.join(base, "a_file")
-    open(blocker, "w").close()
+    if wanted("unreadable"):
+        missing = os.path.join(base, "missing.toml")
+        expect_exit_2([args.mmsim, "run", missing, "--out", os.path.join(base, "m_out"), "--quiet"],
+                      missing, ": cannot read the scenario file", os.path.join(base, "m_out"))
+        a_dir = os.path.join(base, "a_dir.toml")  # root reads any file: a directory is unreadable for all
+        os.makedirs(a_dir)
+        expect_exit_2([args.mmsim, "run", a_dir, "--out", os.path.join(base, "d_out"), "--quiet"],
+                      a_dir, ": cannot read the scenario file", os.path.join(base, "d_out"))
     good = os.path.join(args.scenarios, find(args, "08") + ".toml")
-    out = os.path.join(blocker, "out")
-    expect_exit_2([args.mmsim, "run", good, "--out", out, "--quiet"], out, "", out)
-    expect_exit_2([args.mmsim, "run", good, "--out", os.path.join(base, "s_out"), "--quiet",
-                   "--set", "policy.swappiness=201"], "--set", "policy.swappiness = 201 is out of range 0..200",
-                  os.path.join(base, "s_out"))
+    if wanted("unwritable_out"):
+        blocker = os.path.join(base, "a_file")
+        open(blocker, "w").close()
+        out = os.path.join(blocker, "out")
+        expect_exit_2([args.mmsim, "run", good, "--out", out, "--quiet"], "--out " + out,
+                      "cannot create the directory", out)
+    if wanted("set_swappiness"):
+        expect_exit_2([args.mmsim, "run", good, "--out", os.path.join(base, "s_out"), "--quiet",
+                       "--set", "policy.swappiness=201"], "--set", "policy.swappiness = 201 is out of range 0..200",
+                      os.path.join(base, "s_out"))
+
+
+BAD_INPUT_ROWS = [name for name, _, _ in BAD] + ["unreadable", "unwritable_out", "set_swappiness"]
 
 
 # ---- tools: plot_run.py and run_all.py on real runs ----
@@ -366,6 +381,7 @@ def main(argv):
     ap.add_argument("--scenarios", required=True)
     ap.add_argument("--work", required=True, help="directory for the runs")
     ap.add_argument("--scale", type=float, default=1.0)
+    ap.add_argument("--row", choices=BAD_INPUT_ROWS, help="bad_input: only this row")
     ap.add_argument("check", choices=sorted(CHECKS))
     args = ap.parse_args(argv)
     args.work = os.path.join(args.work, args.check)  # checks may run in parallel

@@ -113,6 +113,20 @@ void allocator_target::b_transport(tlm::tlm_generic_payload &gp, sc_time &delay)
     current_ = nullptr;
     request_ = nullptr;
     gp.set_response_status(tlm::TLM_OK_RESPONSE);
+    if (check_every_ && transactions_ % check_every_ == 0 && !run_check())
+        sc_core::sc_stop();
+}
+
+bool allocator_target::run_check()
+{
+    if (!check_failure_.empty())
+        return false;
+    char msg[256] = "";
+    checks_run_++;
+    if (mm_check(node_, msg, sizeof msg) == 0)
+        return true;
+    check_failure_ = msg;
+    return false;
 }
 
 void allocator_target::execute(mm_request &req)

@@ -102,6 +102,17 @@ public:
     uint64_t zram_pool_pages() const { return zram_pool_.size(); }
     uint64_t transactions() const { return transactions_; }
 
+    /*
+     * mmsim run --check=N (issue 7): c_core's mm_check after every N-th transaction
+     * (one page operation each; 0 = never). A violation keeps its message and stops
+     * the simulation (sc_stop); the caller reports it.
+     */
+    void set_check_interval(uint64_t every) { check_every_ = every; }
+    /* mm_check now; false on a violation (the first one is kept in check_failure()). */
+    bool run_check();
+    const std::string &check_failure() const { return check_failure_; }
+    uint64_t checks_run() const { return checks_run_; }
+
     /* The content a page's owner writes (never 0, the tag of a zeroed frame). */
     static uint32_t anon_tag(uint32_t owner, uint32_t vpn);
     static uint32_t file_tag(uint32_t file, uint32_t index);
@@ -146,6 +157,8 @@ private:
     initiator_task zram_task_{"zram", MM_OWNER_KERNEL_ID, 0};
     bool settling_ = false;
     uint64_t transactions_ = 0;
+    uint64_t check_every_ = 0, checks_run_ = 0;
+    std::string check_failure_;
 };
 
 } // namespace mmsim
