@@ -75,12 +75,7 @@ uint32_t mm_alloc_pages_exact(struct mm_node *node, struct mm_task *t, uint64_t 
 		res = &local;
 	unsigned order = get_order(size_bytes);
 	if (size_bytes == 0 || order > MM_MAX_PAGE_ORDER) {
-		res->status = MM_ALLOC_FAILED;
-		res->pfn = MM_NIL;
-		res->slowpath = false;
-		res->reclaim_rounds = 0;
-		res->reclaimed = 0;
-		res->oom_invoked = false;
+		*res = (struct mm_alloc_result){ .status = MM_ALLOC_FAILED, .pfn = MM_NIL };
 		return MM_NIL;
 	}
 	gfp &= ~(__GFP_COMP | __GFP_HIGHMEM);

@@ -469,12 +469,7 @@ void alloc_pages_typed(struct mm_node *n, struct mm_task *t, unsigned order, gfp
 	struct mm_alloc_result local;
 	if (!res)
 		res = &local;
-	res->status = MM_ALLOC_FAILED;
-	res->pfn = MM_NIL;
-	res->slowpath = false;
-	res->reclaim_rounds = 0;
-	res->reclaimed = 0;
-	res->oom_invoked = false;
+	*res = (struct mm_alloc_result){ .status = MM_ALLOC_FAILED, .pfn = MM_NIL };
 	if (order > MM_MAX_PAGE_ORDER || !prepare_alloc_context(n, gfp, &ac)) {
 		/* __alloc_pages: WARN_ON_ONCE_GFP(order > MAX_PAGE_ORDER) and NULL */
 		n->events[ALLOCFAIL]++;
