@@ -1,7 +1,8 @@
 /*
  * Consistency check of the reclaim state (no kernel twin; CONFIG_DEBUG_VM
  * in spirit): LRU lists against their counters, every resident user page
- * against its owner's entry, one swap entry per used slot, freeswap.
+ * against its owner's entry, folios under writeback against nr_writeback,
+ * one swap entry per used slot, freeswap.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -76,7 +77,7 @@ static int check_entry(const struct mm_node *n, uint32_t id, const struct mm_own
 			return fail(msg, len, "owner %u entry %u: pfn %u out of range", id, i, pfn);
 		const struct page *p = &n->mem_map[pfn];
 		bool anon = o->kind == MM_OWNER_PROCESS;
-		if (!(p->flags & PG_lru) || p->owner != id || p->index != i || ((p->flags & PG_swapbacked) != 0) != anon)
+		if (!(p->flags & PG_lru) || p->writeback || p->owner != id || p->index != i || ((p->flags & PG_swapbacked) != 0) != anon)
 			return fail(msg, len, "owner %u entry %u: pfn %u is not its LRU folio (owner %u index %u flags 0x%x)",
 				    id, i, pfn, p->owner, p->index, p->flags);
 		(*resident)++;
@@ -118,6 +119,26 @@ static int check_owners(const struct mm_node *n, uint8_t *slot_seen, uint64_t *a
 	return 0;
 }
 
+/* Folios under writeback: isolated order-0 allocations, exactly NR_WRITEBACK of them. */
+static int check_writeback(const struct mm_node *n, char *msg, size_t len)
+{
+	uint64_t count = 0;
+
+	for (uint32_t pfn = 0; pfn < n->node_spanned_pages; pfn++) {
+		const struct page *p = &n->mem_map[pfn];
+		if (!p->writeback)
+			continue;
+		if (!(p->flags & PG_head) || (p->flags & (PG_lru | PG_buddy)) || p->order)
+			return fail(msg, len, "writeback: pfn %u flags 0x%x order %u is not an isolated order-0 folio",
+				    pfn, p->flags, p->order);
+		count++;
+	}
+	if (count != n->stat[NR_WRITEBACK])
+		return fail(msg, len, "writeback: %llu folios under writeback, nr_writeback %llu",
+			    (unsigned long long)count, (unsigned long long)n->stat[NR_WRITEBACK]);
+	return 0;
+}
+
 static int check_swap(const struct mm_node *n, uint64_t slots, char *msg, size_t len)
 {
 	const struct swap_info *si = &n->swap;
@@ -155,7 +176,7 @@ int check_reclaim_state(const struct mm_node *n, char *msg, size_t len)
 	uint64_t dirty, anon, cache, slots;
 	int rc;
 
-	if (check_lists(n, msg, len, &dirty))
+	if (check_lists(n, msg, len, &dirty) || check_writeback(n, msg, len))
 		return -1;
 	uint8_t *slot_seen = calloc(n->swap.max / 8 + 1, 1);
 	if (!slot_seen)

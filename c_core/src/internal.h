@@ -44,6 +44,12 @@ struct page {
 	 * struct page; set fields one by one. Use get/set_pageblock_migratetype.
 	 */
 	unsigned pageblock_mt : 2;
+	/*
+	 * PG_writeback (no room left in ->flags): an isolated order-0 user folio
+	 * whose swap-out or dirty writeback is in flight; off the LRU, out of its
+	 * owner, counted in NR_WRITEBACK, freed when the write completes.
+	 */
+	unsigned writeback : 1;
 };
 MMSIM_STATIC_ASSERT(sizeof(struct page) == 16, "struct page must stay 16 bytes");
 

@@ -5,8 +5,10 @@
  * do_try_to_free_pages and try_to_free_pages.
  *
  * I/O: a batch changes the state of its folios first (slot allocated, PTE
- * a swap entry, folio freed), submits the writes, puts the rest back on
- * the LRU and only then waits once (host io_wait) for the batch.
+ * a swap entry or page-cache shadow), submits the writes, keeps the written
+ * folios isolated under writeback (allocated, NR_WRITEBACK), puts the rest
+ * back on the LRU, waits once (host io_wait) for the batch and only then
+ * frees the written folios.
  */
 #include "reclaim_internal.h"
 
@@ -256,8 +258,41 @@ static enum folio_references folio_check_references(struct mm_node *n, struct pa
 }
 
 struct reclaim_stat {
-	uint64_t nr_reclaimed, nr_pageout, nr_io;
+	uint64_t nr_reclaimed, nr_pageout;
+	unsigned nr_writeback;
+	uint32_t writeback[MM_SWAP_CLUSTER_MAX]; /* folios whose write is in flight */
 };
+
+/*
+ * mm/page-writeback.c: __folio_start_writeback. The folio is unmapped
+ * (anon) or out of the page cache (file): it leaves NR_ANON_MAPPED /
+ * NR_FILE_PAGES, stays allocated and isolated, counts in NR_WRITEBACK.
+ */
+static void folio_start_writeback(struct mm_node *n, uint32_t pfn, struct reclaim_stat *st)
+{
+	struct page *p = pfn_to_page(n, pfn);
+
+	account_page_type(n, (p->flags & PG_swapbacked) ? MM_PAGE_ANON : MM_PAGE_FILE, -1);
+	p->writeback = 1;
+	mod_stat(n, NR_WRITEBACK, 1);
+	st->writeback[st->nr_writeback++] = pfn;
+}
+
+/*
+ * mm/vmscan.c: shrink_folio_list / folio_end_writeback: a folio under
+ * writeback is freed only after its write completed, never at submission.
+ * Nothing else reaches it meanwhile: no PTE, page-cache slot or LRU points
+ * to it, so an owner that exits or is reaped during the wait cannot free it.
+ */
+static void folio_end_writeback(struct mm_node *n, struct scan_control *sc, uint32_t pfn)
+{
+	struct page *p = pfn_to_page(n, pfn);
+
+	p->writeback = 0;
+	mod_stat(n, NR_WRITEBACK, -1);
+	free_pages_to_buddy(n, pfn, 0);
+	host_cpu(n, sc->task, MM_COST_PAGE_FREED, 1);
+}
 
 /* add_to_swap + try_to_unmap + pageout(swap_writepage): false if no slot is free */
 static bool reclaim_anon_folio(struct mm_node *n, struct scan_control *sc, uint32_t pfn)
@@ -279,9 +314,11 @@ static bool reclaim_anon_folio(struct mm_node *n, struct scan_control *sc, uint3
 	return true;
 }
 
-/* pageout of a dirty page-cache folio (then __remove_mapping with a shadow entry) */
-static void reclaim_file_folio(struct mm_node *n, struct scan_control *sc, uint32_t pfn, struct reclaim_stat *st)
+/* pageout of a dirty page-cache folio (then __remove_mapping with a shadow entry); true if it was written */
+static bool reclaim_file_folio(struct mm_node *n, struct scan_control *sc, uint32_t pfn, struct reclaim_stat *st)
 {
+	bool written = false;
+
 	struct page *p = pfn_to_page(n, pfn);
 	struct mm_owner *f = &n->owners[p->owner];
 
@@ -293,10 +330,11 @@ static void reclaim_file_folio(struct mm_node *n, struct scan_control *sc, uint3
 		mod_stat(n, NR_VMSCAN_WRITE, 1);
 		mod_stat(n, NR_WRITTEN, 1);
 		st->nr_pageout++;
-		st->nr_io++;
+		written = true;
 	}
 	f->pte[p->index] = PTE_SHADOW | workingset_eviction(n, p);
 	f->nr_cache--;
+	return written;
 }
 
 /* mm/vmscan.c: shrink_folio_list */
@@ -319,15 +357,18 @@ static void shrink_folio_list(struct mm_node *n, struct scan_control *sc, const 
 			if (!reclaim_anon_folio(n, sc, pfn))
 				goto activate; /* no swap slot: activate_locked_split */
 			st->nr_pageout++;
-			st->nr_io++;
+			folio_start_writeback(n, pfn, st);
 		} else {
 			if ((p->flags & PG_dirty) && (ref == FOLIOREF_RECLAIM_CLEAN || !sc->may_writepage))
 				goto keep;
-			reclaim_file_folio(n, sc, pfn, st);
+			if (reclaim_file_folio(n, sc, pfn, st)) {
+				folio_start_writeback(n, pfn, st);
+			} else {
+				user_folio_free(n, pfn); /* clean: freed at once */
+				host_cpu(n, sc->task, MM_COST_PAGE_FREED, 1);
+			}
 		}
-		user_folio_free(n, pfn);
-		host_cpu(n, sc->task, MM_COST_PAGE_FREED, 1);
-		st->nr_reclaimed++;
+		st->nr_reclaimed++; /* written folios are freed after the batch's io_wait */
 		continue;
 activate:
 		p->flags |= PG_active;
@@ -343,7 +384,7 @@ static uint64_t shrink_inactive_list(struct mm_node *n, uint64_t nr_to_scan, str
 {
 	uint32_t batch[MM_SWAP_CLUSTER_MAX];
 	uint64_t nr_scanned;
-	struct reclaim_stat st = { 0, 0, 0 };
+	struct reclaim_stat st = { 0 };
 	bool file = is_file_lru(lru);
 
 	if (nr_to_scan > MM_SWAP_CLUSTER_MAX)
@@ -359,8 +400,11 @@ static uint64_t shrink_inactive_list(struct mm_node *n, uint64_t nr_to_scan, str
 	count_vm_events(n, sc->kswapd ? PGSTEAL_KSWAPD : PGSTEAL_DIRECT, st.nr_reclaimed);
 	count_vm_events(n, file ? PGSTEAL_FILE : PGSTEAL_ANON, st.nr_reclaimed);
 	lru_note_cost(n, file, st.nr_pageout, nr_scanned - st.nr_reclaimed);
-	if (st.nr_io)
+	if (st.nr_writeback) {
 		host_io_wait(n, sc->task); /* the batch's writes; the state is consistent */
+		for (unsigned i = 0; i < st.nr_writeback; i++)
+			folio_end_writeback(n, sc, st.writeback[i]);
+	}
 	return st.nr_reclaimed;
 }
 
