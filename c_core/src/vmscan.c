@@ -264,10 +264,11 @@ struct reclaim_stat {
 };
 
 /*
- * mm/page-writeback.c: __folio_start_writeback. The folio is unmapped
- * (anon) or out of the page cache (file): it leaves NR_ANON_MAPPED /
- * NR_FILE_PAGES, stays allocated and isolated, counts in NR_WRITEBACK.
+ * The written folio is unmapped (anon) or out of the page cache (file): it
+ * leaves NR_ANON_MAPPED / NR_FILE_PAGES, stays allocated and isolated
+ * (no PTE, page-cache slot or LRU points to it) and counts in NR_WRITEBACK.
  */
+/* mm/page-writeback.c: __folio_start_writeback (PG_writeback, NR_WRITEBACK) */
 static void folio_start_writeback(struct mm_node *n, uint32_t pfn, struct reclaim_stat *st)
 {
 	struct page *p = pfn_to_page(n, pfn);
@@ -279,11 +280,11 @@ static void folio_start_writeback(struct mm_node *n, uint32_t pfn, struct reclai
 }
 
 /*
- * mm/vmscan.c: shrink_folio_list / folio_end_writeback: a folio under
- * writeback is freed only after its write completed, never at submission.
- * Nothing else reaches it meanwhile: no PTE, page-cache slot or LRU points
- * to it, so an owner that exits or is reaped during the wait cannot free it.
+ * Nothing but the batch reaches a folio under writeback: an owner that
+ * exits, unmaps or is reaped during the wait, or a re-read of the file,
+ * cannot free or touch it; freeing it here touches no owner.
  */
+/* mm/filemap.c: folio_end_writeback -- mm/vmscan.c: shrink_folio_list frees a folio under writeback only after its write completed */
 static void folio_end_writeback(struct mm_node *n, struct scan_control *sc, uint32_t pfn)
 {
 	struct page *p = pfn_to_page(n, pfn);
