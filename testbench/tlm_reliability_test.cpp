@@ -14,6 +14,8 @@
 
 #include <gtest/gtest.h>
 
+#include "run_cli.h"
+
 #include "tlm_harness.h"
 
 namespace fs = std::filesystem;
@@ -54,37 +56,13 @@ kernel.free_pattern = "lifetime"
 kernel.lifetime_s = 0.2
 )";
 
-std::string slurp(const fs::path &p)
-{
-    std::ifstream f(p, std::ios::binary);
-    std::stringstream ss;
-    ss << f.rdbuf();
-    return ss.str();
-}
-
-fs::path temp_dir(const std::string &name)
-{
-    fs::path d = fs::temp_directory_path() / ("mmsim_reliab_" + name + "_" + std::to_string(getpid()));
-    fs::remove_all(d);
-    fs::create_directories(d);
-    return d;
-}
-
+fs::path temp_dir(const std::string &name) { return mmsim_test::temp_dir("reliab", name); }
 fs::path write_scenario(const fs::path &dir, const std::string &duration)
 {
-    std::string text = kScenario;
-    text.replace(text.find("DURATION"), 8, duration);
-    fs::path p = dir / "scenario.toml";
-    std::ofstream(p) << text;
-    return p;
+    return mmsim_test::write_scenario(dir, kScenario, duration);
 }
-
-int run_mmsim(const std::string &args, const fs::path &dir)
-{
-    std::string cmd = std::string(MMSIM_BIN) + " " + args + " 2>" + (dir / "stderr.txt").string();
-    int st = std::system(cmd.c_str());
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
+using mmsim_test::run_mmsim;
+using mmsim_test::slurp;
 
 std::vector<std::string> lines_of(const std::string &s)
 {
