@@ -18,7 +18,16 @@ void user_folio_free(struct mm_node *n, uint32_t pfn)
 	free_pages_to_buddy(n, pfn, 0);
 }
 
-/* Allocate a user folio; on return the caller re-checks its owners (the allocation may block). */
+static bool task_killed(struct mm_node *n, const struct mm_task *t)
+{
+	uint32_t id = task_owner(t);
+	return id < n->nr_owners && (n->owners[id].dead || n->owners[id].oom_victim);
+}
+
+/*
+ * Allocate a user folio. The allocation may block: a task killed meanwhile
+ * gets MM_NIL and MM_FAULT_KILLED; other callers re-check their owners.
+ */
 static uint32_t alloc_user_folio(struct mm_node *n, struct mm_task *t, bool anon, uint32_t owner, uint32_t index,
 				 enum mm_fault_result *fail)
 {
@@ -26,7 +35,7 @@ static uint32_t alloc_user_folio(struct mm_node *n, struct mm_task *t, bool anon
 
 	alloc_pages_typed(n, t, 0, USER_GFP, anon ? MM_PAGE_ANON : MM_PAGE_FILE, &res);
 	if (res.status != MM_ALLOC_OK) {
-		*fail = res.status == MM_ALLOC_KILLED ? MM_FAULT_KILLED : MM_FAULT_OOM;
+		*fail = res.status == MM_ALLOC_KILLED || task_killed(n, t) ? MM_FAULT_KILLED : MM_FAULT_OOM;
 		return MM_NIL;
 	}
 	struct page *p = pfn_to_page(n, res.pfn);
@@ -34,18 +43,17 @@ static uint32_t alloc_user_folio(struct mm_node *n, struct mm_task *t, bool anon
 	p->index = index;
 	p->order = 0;
 	p->flags = (uint8_t)(PG_head | (anon ? PG_swapbacked : 0));
+	if (task_killed(n, t)) {
+		user_folio_free(n, res.pfn);
+		*fail = MM_FAULT_KILLED;
+		return MM_NIL;
+	}
 	return res.pfn;
 }
 
 static void drop_unused_folio(struct mm_node *n, uint32_t pfn)
 {
 	user_folio_free(n, pfn);
-}
-
-static bool task_killed(struct mm_node *n, const struct mm_task *t)
-{
-	uint32_t id = task_owner(t);
-	return id < n->nr_owners && (n->owners[id].dead || n->owners[id].oom_victim);
 }
 
 /* mm/memory.c: handle_pte_fault -> do_anonymous_page / do_swap_page (or a young-bit hit) */
@@ -69,11 +77,6 @@ enum mm_fault_result mm_anon_touch(struct mm_node *n, struct mm_task *t, uint32_
 	count_vm_events(n, PGFAULT, 1);
 	bool swapped = (e & PTE_SWAP) != 0;
 	uint32_t pfn = alloc_user_folio(n, t, true, id, vpn, &fail);
-	if (task_killed(n, t)) { /* killed while the allocation waited */
-		if (pfn != MM_NIL)
-			drop_unused_folio(n, pfn);
-		return MM_FAULT_KILLED;
-	}
 	if (pfn == MM_NIL)
 		return fail;
 	o = owner_get(n, id);
@@ -148,11 +151,6 @@ static enum mm_fault_result file_access(struct mm_node *n, struct mm_task *t, ui
 	uint32_t pfn;
 	if (!(e & PTE_PRESENT)) {
 		pfn = alloc_user_folio(n, t, false, file, index, &fail);
-		if (task_killed(n, t)) {
-			if (pfn != MM_NIL)
-				drop_unused_folio(n, pfn);
-			return MM_FAULT_KILLED;
-		}
 		if (pfn == MM_NIL)
 			return fail;
 		f = owner_get(n, file);
