@@ -386,6 +386,8 @@ const Schema<Policy> kPolicy = {
      }},
     integer<Policy>("watermark_scale_factor", AT(watermark_scale_factor), 1, 3000),
     choice<Policy>("exact_policy", AT(exact_policy), kExact),
+    integer<Policy>("page_cluster", AT(page_cluster), 0, 31),
+    flag<Policy>("swap_vma_readahead", AT(swap_vma_readahead)),
 };
 
 const Schema<Run> kRun = {

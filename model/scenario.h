@@ -64,6 +64,8 @@ struct Policy {
     long min_free_kbytes = -1;         /* KiB, -1 = auto (calculate_min_free_kbytes), else 128 .. 4194304 */
     int watermark_scale_factor = 10;   /* vm.watermark_scale_factor, 1 .. 3000 */
     ExactPolicy exact_policy = ExactPolicy::kernel; /* alloc_pages_exact trimming */
+    int page_cluster = 3;              /* vm.page-cluster, 0 .. 31: swap readahead up to 2^n pages */
+    bool swap_vma_readahead = true;    /* /sys/kernel/mm/swap/vma_ra_enabled */
 };
 
 struct Run {

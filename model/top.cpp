@@ -31,6 +31,10 @@ mm_config make_mm_config(const Scenario &s)
     cfg.swappiness = (unsigned)s.policy.swappiness;
     cfg.swap_pages = s.machine.swap_bytes / kPageBytes;
     cfg.swap_rotational = s.machine.swap_device == SwapDevice::hdd;
+    /* zram's block device is BLK_FEAT_SYNCHRONOUS: swapon sets SWP_SYNCHRONOUS_IO */
+    cfg.swap_synchronous_io = s.machine.swap_device == SwapDevice::zram;
+    cfg.page_cluster = (unsigned)s.policy.page_cluster;
+    cfg.swap_vma_readahead = s.policy.swap_vma_readahead;
     cfg.exact_policy = s.policy.exact_policy == ExactPolicy::fit_and_free ? MM_EXACT_FIT_AND_FREE : MM_EXACT_KERNEL;
     size_t owners = s.processes.size() + s.files.size() + 8;
     if (cfg.max_owners < owners)

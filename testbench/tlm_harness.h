@@ -68,7 +68,9 @@ struct machine {
     machine(const std::string &prefix, const mm_config &cfg, const mmsim::swap_profile &prof,
             const mmsim::cpu_costs &costs = mmsim::cpu_costs())
     {
-        alloc = std::make_unique<mmsim::allocator_target>((prefix + "alloc").c_str(), cfg, costs, prof.cpu_bound,
+        mm_config c = cfg;
+        c.swap_synchronous_io = c.swap_synchronous_io || prof.cpu_bound; /* zram, as top.cpp sets it */
+        alloc = std::make_unique<mmsim::allocator_target>((prefix + "alloc").c_str(), c, costs, prof.cpu_bound,
                                                           prof.compress_ratio);
         uint64_t frames = 0;
         for (int z = 0; z < MM_MAX_NR_ZONES; z++) {

@@ -292,13 +292,12 @@ void allocator_target::host_swap_read(void *ctx, mm_task *t, uint32_t slot, uint
     uint32_t tag = 0;
     a->submit(tlm::TLM_READ_COMMAND, slot, tag, true);
     a->tags_[pfn] = tag;
-    const mm_request *r = a->request_;
-    if (r && r->cmd == mm_cmd::anon_touch && r->task == a->current_) {
-        if (tag == anon_tag(t->owner, r->index))
-            a->tags_verified_++;
-        else
-            a->tags_lost_++;
-    }
+    /* c_core mapped the frame first: the faulting page or one swap readahead brought in, maybe another owner's */
+    uint32_t owner = 0, vpn = 0;
+    if (!mm_pfn_owner(a->node_, pfn, &owner, &vpn) || tag != anon_tag(owner, vpn))
+        a->tags_lost_++;
+    else
+        a->tags_verified_++;
 }
 
 void allocator_target::host_file_write(void *ctx, mm_task *t, uint32_t pfn, uint32_t file, uint32_t index)

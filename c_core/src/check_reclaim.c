@@ -2,7 +2,8 @@
  * Consistency check of the reclaim state (no kernel twin; CONFIG_DEBUG_VM
  * in spirit): LRU lists against their counters, every resident user page
  * against its owner's entry, folios under writeback against nr_writeback,
- * one swap entry per used slot, freeswap.
+ * one swap entry per used slot and the slot's reverse map, readahead marks,
+ * freeswap.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -80,6 +81,8 @@ static int check_entry(const struct mm_node *n, uint32_t id, const struct mm_own
 		if (!(p->flags & PG_lru) || p->writeback || p->owner != id || p->index != i || ((p->flags & PG_swapbacked) != 0) != anon)
 			return fail(msg, len, "owner %u entry %u: pfn %u is not its LRU folio (owner %u index %u flags 0x%x)",
 				    id, i, pfn, p->owner, p->index, p->flags);
+		if (p->readahead && (e & PTE_YOUNG))
+			return fail(msg, len, "owner %u vpn %u: pfn %u is marked readahead but was accessed", id, i, pfn);
 		(*resident)++;
 	} else if ((e & PTE_SWAP) && o->kind == MM_OWNER_PROCESS) {
 		uint32_t slot = e & PTE_VALUE_MASK;
@@ -87,6 +90,9 @@ static int check_entry(const struct mm_node *n, uint32_t id, const struct mm_own
 			return fail(msg, len, "owner %u vpn %u: swap slot %u is not in use", id, i, slot);
 		if (slot_seen[slot / 8] & (1u << (slot % 8)))
 			return fail(msg, len, "swap slot %u is referenced twice (owner %u vpn %u)", slot, id, i);
+		if (n->swap.rmap_owner[slot] != id || n->swap.rmap_vpn[slot] != i)
+			return fail(msg, len, "swap slot %u of owner %u vpn %u: reverse map says owner %u vpn %u", slot, id,
+				    i, n->swap.rmap_owner[slot], n->swap.rmap_vpn[slot]);
 		slot_seen[slot / 8] |= (uint8_t)(1u << (slot % 8));
 		(*swapped)++;
 	}
@@ -119,13 +125,17 @@ static int check_owners(const struct mm_node *n, uint8_t *slot_seen, uint64_t *a
 	return 0;
 }
 
-/* Folios under writeback: isolated order-0 allocations, exactly NR_WRITEBACK of them. */
+/* Folios under writeback: isolated order-0 allocations, exactly NR_WRITEBACK of them; readahead marks only on anon LRU folios. */
 static int check_writeback(const struct mm_node *n, char *msg, size_t len)
 {
 	uint64_t count = 0;
 
 	for (uint32_t pfn = 0; pfn < n->node_spanned_pages; pfn++) {
 		const struct page *p = &n->mem_map[pfn];
+		if (p->readahead && (p->flags & (PG_head | PG_lru | PG_swapbacked | PG_buddy)) !=
+					    (PG_head | PG_lru | PG_swapbacked))
+			return fail(msg, len, "readahead: pfn %u flags 0x%x is not an anon folio on the LRU", pfn,
+				    p->flags);
 		if (!p->writeback)
 			continue;
 		if (!(p->flags & PG_head) || (p->flags & (PG_lru | PG_buddy)) || p->order)

@@ -50,6 +50,11 @@ struct page {
 	 * owner, counted in NR_WRITEBACK, freed when the write completes.
 	 */
 	unsigned writeback : 1;
+	/*
+	 * PG_readahead of a swap-in: an anon folio swap readahead brought in and
+	 * mapped (never with PTE_YOUNG) that its owner has not touched yet.
+	 */
+	unsigned readahead : 1;
 };
 MMSIM_STATIC_ASSERT(sizeof(struct page) == 16, "struct page must stay 16 bytes");
 
@@ -112,6 +117,13 @@ struct swap_info {
 	uint8_t *cluster_flags;   /* SSD: on the free / nonfull list */
 	uint64_t cluster_next_rot;/* rotational: linear scan position (si->cluster_next) */
 	bool rotational;
+	/* per used slot, the swap entry's owner and vpn (a reverse map for cluster readahead) */
+	uint16_t *rmap_owner;
+	uint32_t *rmap_vpn;
+	/* mm/swap_state.c: swapin_nr_pages's statics (cluster readahead window) */
+	uint32_t ra_hits;                /* swapin_readahead_hits (starts at 4) */
+	uint64_t ra_prev_offset;         /* prev_offset */
+	uint32_t ra_last_pages;          /* last_readahead_pages */
 };
 /* ---- owners: processes (mm_struct), files (address_space), the kernel ---- */
 /* enum mm_owner_kind is public (mmsim/reclaim.h). */
@@ -142,6 +154,8 @@ struct mm_owner {
 	uint64_t rss_anon, rss_file, swapents, nr_kernel; /* get_mm_counter */
 	uint64_t pgtables;        /* populated PTE-table pages (mm_pgtables_bytes / PAGE_SIZE) */
 	uint64_t nr_cache;        /* file: resident page-cache pages */
+	/* process: vma->swap_readahead_info of its one VMA (SWAP_RA_VAL: address, window, hits) */
+	uint32_t ra_vpn, ra_win, ra_hits;
 };
 
 /* ---- struct pglist_data: the node, i.e. the whole simulated machine ---- */
@@ -273,6 +287,9 @@ bool prepare_alloc_context(const struct mm_node *n, gfp_t gfp, struct alloc_cont
  */
 void alloc_pages_typed(struct mm_node *n, struct mm_task *t, unsigned order, gfp_t gfp,
 		       enum mm_page_type type, struct mm_alloc_result *res);
+/* The fast path alone (no slow path, no kswapd wake): MM_NIL when it fails. */
+uint32_t alloc_pages_fastpath_typed(struct mm_node *n, struct mm_task *t, unsigned order, gfp_t gfp,
+				    enum mm_page_type type);
 /* Page-state accounting for nr_pages of type (negative when they are freed). */
 static inline void account_page_type(struct mm_node *n, enum mm_page_type type, int64_t nr_pages)
 {

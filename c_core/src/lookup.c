@@ -18,3 +18,15 @@ uint32_t mm_anon_lookup(const struct mm_node *n, uint32_t owner, uint32_t vpn)
 		return MM_NIL;
 	return pte & PTE_VALUE_MASK;
 }
+
+bool mm_pfn_owner(const struct mm_node *n, uint32_t pfn, uint32_t *owner, uint32_t *index)
+{
+	if (pfn >= n->node_spanned_pages)
+		return false;
+	const struct page *p = &n->mem_map[pfn];
+	if (!(p->flags & PG_lru))
+		return false;
+	*owner = p->owner;
+	*index = p->index;
+	return true;
+}

@@ -15,6 +15,7 @@ void user_folio_free(struct mm_node *n, uint32_t pfn)
 	if ((p->flags & PG_dirty) && folio_is_file_lru(p))
 		mod_stat(n, NR_FILE_DIRTY, -1);
 	account_page_type(n, (p->flags & PG_swapbacked) ? MM_PAGE_ANON : MM_PAGE_FILE, -1);
+	p->readahead = 0;
 	free_pages_to_buddy(n, pfn, 0);
 }
 
@@ -72,7 +73,15 @@ enum mm_fault_result mm_anon_touch(struct mm_node *n, struct mm_task *t, uint32_
 	uint32_t e = o->pte[vpn];
 	if (e & PTE_PRESENT) {
 		o->pte[vpn] = e | PTE_YOUNG; /* the MMU sets the accessed bit */
-		return MM_FAULT_HIT;
+		if (e & PTE_YOUNG)
+			return MM_FAULT_HIT;
+		struct page *p = pfn_to_page(n, e & PTE_VALUE_MASK);
+		if (!p->readahead)
+			return MM_FAULT_HIT;
+		/* the kernel's PTE is still a swap entry: a fault that finds the folio in the swap cache */
+		count_vm_events(n, PGFAULT, 1);
+		swap_readahead_hit(n, o, vpn, p);
+		return MM_FAULT_SWAPCACHE;
 	}
 	count_vm_events(n, PGFAULT, 1);
 	bool swapped = (e & PTE_SWAP) != 0;
@@ -100,9 +109,7 @@ enum mm_fault_result mm_anon_touch(struct mm_node *n, struct mm_task *t, uint32_
 	folio_add_lru(n, pfn);
 	swap_free(n, slot);
 	o->swapents--;
-	count_vm_events(n, PSWPIN, 1);
-	if (n->host.swap_read)
-		n->host.swap_read(n->host.ctx, t, slot, pfn);
+	swap_read_in(n, t, id, vpn, slot, pfn); /* the single read, or readahead around it */
 	host_io_wait(n, t);
 	return MM_FAULT_MAJOR;
 }

@@ -31,6 +31,10 @@ void mm_config_default(struct mm_config *cfg, uint64_t ram_pages)
 	cfg->swappiness = 60;
 	cfg->swap_pages = 0;
 	cfg->swap_rotational = false;
+	cfg->swap_synchronous_io = false;
+	/* mm/swap.c: swap_setup (a smaller cluster below 16 MiB of RAM) */
+	cfg->page_cluster = (ram_pages >> (20 - MM_PAGE_SHIFT)) < 16 ? 2 : 3;
+	cfg->swap_vma_readahead = true;
 	cfg->exact_policy = MM_EXACT_KERNEL;
 	cfg->max_owners = 1024;
 }
@@ -88,6 +92,11 @@ static int validate(const struct mm_config *cfg, char *err, size_t errlen)
 	}
 	if (cfg->swappiness > 200) {
 		snprintf(err, errlen, "swappiness: %u is out of range (allowed 0..200)", cfg->swappiness);
+		return -1;
+	}
+	if (cfg->page_cluster > MM_PAGE_CLUSTER_MAX) {
+		snprintf(err, errlen, "page_cluster: %u is out of range (allowed 0..%u)", cfg->page_cluster,
+			 MM_PAGE_CLUSTER_MAX);
 		return -1;
 	}
 	if (cfg->swap_pages == 1 || cfg->swap_pages > (1u << 30) - 1) {

@@ -461,6 +461,26 @@ uint32_t alloc_pages_noreclaim(struct mm_node *n, unsigned order, gfp_t gfp, uns
 	return get_page_from_freelist(n, gfp, order, alloc_flags, &ac);
 }
 
+/*
+ * __alloc_pages's fast path alone (get_page_from_freelist at the low
+ * watermark), accounted as type; MM_NIL instead of the slow path. For swap
+ * readahead, which mmsim keeps from blocking (docs/fidelity.md).
+ */
+uint32_t alloc_pages_fastpath_typed(struct mm_node *n, struct mm_task *t, unsigned order, gfp_t gfp,
+				    enum mm_page_type type)
+{
+	struct alloc_context ac;
+	if (order > MM_MAX_PAGE_ORDER || !prepare_alloc_context(n, gfp, &ac) || ac.preferred_zoneidx < 0)
+		return MM_NIL;
+	unsigned alloc_flags = ALLOC_WMARK_LOW | alloc_flags_nofragment(n, ac.preferred_zoneidx, gfp);
+	uint32_t pfn = get_page_from_freelist(n, gfp, order, alloc_flags, &ac);
+	if (pfn == MM_NIL)
+		return MM_NIL;
+	host_cpu(n, t, MM_COST_ALLOC_FAST, 1);
+	account_page_type(n, type, (int64_t)1 << order);
+	return pfn;
+}
+
 /* mm/page_alloc.c: __alloc_pages_noprof */
 void alloc_pages_typed(struct mm_node *n, struct mm_task *t, unsigned order, gfp_t gfp,
 		       enum mm_page_type type, struct mm_alloc_result *res)

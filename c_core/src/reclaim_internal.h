@@ -55,6 +55,23 @@ void swap_destroy(struct mm_node *n);
 uint32_t get_swap_page(struct mm_node *n);          /* MM_NIL when full */
 void swap_free(struct mm_node *n, uint32_t slot);
 uint64_t get_nr_swap_pages(const struct mm_node *n); /* free slots */
+/* The swap entry of owner's vpn now lives in slot (the reverse map cluster readahead reads). */
+static inline void swap_set_rmap(struct mm_node *n, uint32_t slot, uint32_t owner, uint32_t vpn)
+{
+	n->swap.rmap_owner[slot] = (uint16_t)owner;
+	n->swap.rmap_vpn[slot] = vpn;
+}
+
+/* ---- swap_state.c: swap readahead ---- */
+/*
+ * do_swap_page's read of the swapped-out anon page at owner o's vpn (slot e's
+ * value) into pfn, already mapped: the single read of a SWP_SYNCHRONOUS_IO
+ * device or swapin_readahead's window. Issues the reads, does not wait.
+ */
+void swap_read_in(struct mm_node *n, struct mm_task *t, uint32_t owner, uint32_t vpn, uint32_t slot,
+		  uint32_t pfn);
+/* swap_cache_get_folio's readahead hit: the first touch of a page readahead mapped. */
+void swap_readahead_hit(struct mm_node *n, struct mm_owner *o, uint32_t vpn, struct page *p);
 
 /* ---- workingset.c ---- */
 uint32_t workingset_eviction(struct mm_node *n, const struct page *p); /* returns the shadow value */

@@ -44,6 +44,7 @@ int swap_init(struct mm_node *n, char *err, size_t errlen)
 	si->free_head = si->free_tail = si->nonfull_head = si->nonfull_tail = MM_NIL;
 	si->cur_cluster = MM_NIL;
 	si->rotational = n->cfg.swap_rotational;
+	si->ra_hits = 4; /* swapin_readahead_hits = ATOMIC_INIT(4) */
 	if (max == 0)
 		return 0;
 	if (max < 2 || max > PTE_VALUE_MASK) {
@@ -59,7 +60,10 @@ int swap_init(struct mm_node *n, char *err, size_t errlen)
 	si->cluster_next = malloc(sizeof(uint32_t) * si->nr_clusters);
 	si->cluster_count = calloc(si->nr_clusters, sizeof(uint16_t));
 	si->cluster_flags = calloc(si->nr_clusters, 1);
-	if (!si->swap_map || !si->shadow || !si->cluster_next || !si->cluster_count || !si->cluster_flags) {
+	si->rmap_owner = calloc(max, sizeof(uint16_t));
+	si->rmap_vpn = calloc(max, sizeof(uint32_t));
+	if (!si->swap_map || !si->shadow || !si->cluster_next || !si->cluster_count || !si->cluster_flags ||
+	    !si->rmap_owner || !si->rmap_vpn) {
 		snprintf(err, errlen, "swap_pages: cannot allocate the swap map for %llu slots",
 			 (unsigned long long)max);
 		swap_destroy(n);
@@ -91,6 +95,10 @@ void swap_destroy(struct mm_node *n)
 	free(si->cluster_next);
 	free(si->cluster_count);
 	free(si->cluster_flags);
+	free(si->rmap_owner);
+	free(si->rmap_vpn);
+	si->rmap_owner = NULL;
+	si->rmap_vpn = NULL;
 	si->swap_map = NULL;
 	si->shadow = NULL;
 	si->cluster_next = NULL;

@@ -34,6 +34,7 @@ extern "C" {
 #define MM_MAX_RECLAIM_RETRIES 16
 #define MM_SWAP_CLUSTER_MAX 32
 #define MM_DEF_PRIORITY 12
+#define MM_PAGE_CLUSTER_MAX 31 /* mm/swap.c: page_cluster_max (the sysctl's bound) */
 #define MM_NIL UINT32_MAX /* "no pfn" / "no slot" / end of a pfn-linked list */
 
 /* Zone indices as Debian's x86_64 config has them (MAX_NR_ZONES = 5). */
@@ -82,7 +83,10 @@ struct mm_config {
 	unsigned lowmem_reserve_ratio[MM_MAX_NR_ZONES]; /* default 256, 256, 32, 0, 0 */
 	unsigned swappiness;             /* 0..200, default 60 */
 	uint64_t swap_pages;             /* swap device size in pages incl. header; 0 = no swap */
-	bool swap_rotational;            /* linear scan (HDD) instead of SSD clusters */
+	bool swap_rotational;            /* linear scan (HDD) instead of SSD clusters; nr_rotate_swap */
+	bool swap_synchronous_io;        /* SWP_SYNCHRONOUS_IO (zram): swap-in reads one page, no readahead */
+	unsigned page_cluster;           /* vm.page-cluster, 0..31: readahead up to 2^page_cluster pages */
+	bool swap_vma_readahead;         /* /sys/kernel/mm/swap/vma_ra_enabled (default true) */
 	enum mm_exact_policy exact_policy;
 	unsigned max_owners;             /* owner table size (<= 65535), default 1024 */
 };

@@ -61,7 +61,8 @@ enum mm_fault_result {
 	MM_FAULT_REFAULT, /* page-cache miss with a shadow entry (workingset_refault) */
 	MM_FAULT_OOM,     /* the allocation failed */
 	MM_FAULT_KILLED,  /* the task's owner was OOM-killed (or is dead) */
-	MM_FAULT_EINVAL   /* bad owner kind or vpn/index beyond MM_MAX_VPN */
+	MM_FAULT_EINVAL,  /* bad owner kind or vpn/index beyond MM_MAX_VPN */
+	MM_FAULT_SWAPCACHE /* first touch of a page swap readahead brought in (a swap-cache hit: minor, no I/O) */
 };
 
 /* A process touches (reads or writes) its anon page at vpn. */
@@ -164,6 +165,14 @@ struct mm_scan_prepare_input {
 struct mm_scan_prepare_result {
 	bool deactivate_anon, deactivate_file, cache_trim_mode, file_is_tiny;
 };
+/*
+ * mm/swap_state.c: __swapin_nr_pages: the swap readahead window in pages
+ * from the previous offset, this offset, the readahead hits since, the
+ * largest window and the previous window.
+ */
+uint64_t mm_swapin_nr_pages(uint64_t prev_offset, uint64_t offset, uint64_t hits, uint64_t max_pages,
+			    uint64_t prev_win);
+
 /* mm/vmscan.c: prepare_scan_control */
 void mm_prepare_scan_control(const struct mm_scan_prepare_input *in, struct mm_scan_prepare_result *out);
 /* mm/vmscan.c: inactive_is_low */

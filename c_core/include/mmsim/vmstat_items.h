@@ -85,6 +85,8 @@ enum mm_vm_event_item {
 	PAGEOUTRUN,
 	PGROTATED,
 	OOM_KILL,
+	SWAP_RA,          /* pages swap readahead read beyond the faulting one */
+	SWAP_RA_HIT,      /* readahead pages touched afterwards */
 	SWPIN_ZERO,
 	SWPOUT_ZERO,
 	/* mmsim extras (not in the kernel's /proc/vmstat) */
