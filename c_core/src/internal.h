@@ -287,9 +287,9 @@ bool prepare_alloc_context(const struct mm_node *n, gfp_t gfp, struct alloc_cont
  */
 void alloc_pages_typed(struct mm_node *n, struct mm_task *t, unsigned order, gfp_t gfp,
 		       enum mm_page_type type, struct mm_alloc_result *res);
-/* The fast path alone (no slow path, no kswapd wake): MM_NIL when it fails. */
-uint32_t alloc_pages_fastpath_typed(struct mm_node *n, struct mm_task *t, unsigned order, gfp_t gfp,
-				    enum mm_page_type type);
+/* __alloc_pages without blocking: the fast path, then the slow path's first try; MM_NIL where it would reclaim. */
+uint32_t alloc_pages_noblock_typed(struct mm_node *n, struct mm_task *t, unsigned order, gfp_t gfp,
+				   enum mm_page_type type);
 /* Page-state accounting for nr_pages of type (negative when they are freed). */
 static inline void account_page_type(struct mm_node *n, enum mm_page_type type, int64_t nr_pages)
 {
@@ -304,6 +304,8 @@ void split_page(struct mm_node *n, uint32_t pfn, unsigned order);
 uint32_t alloc_pages_slowpath(struct mm_node *n, struct mm_task *t, unsigned order, gfp_t gfp,
 			      const struct alloc_context *ac, struct mm_alloc_result *res);
 unsigned gfp_to_alloc_flags(gfp_t gfp, unsigned order);
+/* The slow path up to its first blocking step (kswapd woken, one try at the min watermark). */
+uint32_t alloc_pages_slowpath_noblock(struct mm_node *n, unsigned order, gfp_t gfp, const struct alloc_context *ac);
 
 /* ---- watermark.c ---- */
 bool __zone_watermark_ok(const struct zone *z, unsigned order, uint64_t mark, int highest_zoneidx,

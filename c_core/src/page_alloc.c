@@ -462,18 +462,20 @@ uint32_t alloc_pages_noreclaim(struct mm_node *n, unsigned order, gfp_t gfp, uns
 }
 
 /*
- * __alloc_pages's fast path alone (get_page_from_freelist at the low
- * watermark), accounted as type; MM_NIL instead of the slow path. For swap
- * readahead, which mmsim keeps from blocking (docs/fidelity.md).
+ * __alloc_pages as far as it goes without blocking: the fast path, then the
+ * slow path's kswapd wake and try at the min watermark; MM_NIL where the
+ * kernel would enter direct reclaim. For swap readahead (docs/fidelity.md).
  */
-uint32_t alloc_pages_fastpath_typed(struct mm_node *n, struct mm_task *t, unsigned order, gfp_t gfp,
-				    enum mm_page_type type)
+uint32_t alloc_pages_noblock_typed(struct mm_node *n, struct mm_task *t, unsigned order, gfp_t gfp,
+				   enum mm_page_type type)
 {
 	struct alloc_context ac;
 	if (order > MM_MAX_PAGE_ORDER || !prepare_alloc_context(n, gfp, &ac) || ac.preferred_zoneidx < 0)
 		return MM_NIL;
 	unsigned alloc_flags = ALLOC_WMARK_LOW | alloc_flags_nofragment(n, ac.preferred_zoneidx, gfp);
 	uint32_t pfn = get_page_from_freelist(n, gfp, order, alloc_flags, &ac);
+	if (pfn == MM_NIL)
+		pfn = alloc_pages_slowpath_noblock(n, order, gfp, &ac);
 	if (pfn == MM_NIL)
 		return MM_NIL;
 	host_cpu(n, t, MM_COST_ALLOC_FAST, 1);

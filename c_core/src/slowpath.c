@@ -147,6 +147,21 @@ static uint32_t alloc_pages_may_oom(struct mm_node *n, struct mm_task *t, gfp_t 
 	return pfn;
 }
 
+
+/*
+ * __alloc_pages_slowpath up to its first step that may block: wake kswapd
+ * and one try at the gfp's watermark (min); MM_NIL where it would reclaim.
+ */
+uint32_t alloc_pages_slowpath_noblock(struct mm_node *n, unsigned order, gfp_t gfp, const struct alloc_context *ac)
+{
+	unsigned alloc_flags = gfp_to_alloc_flags(gfp, order);
+
+	if (ac->preferred_zoneidx < 0)
+		return MM_NIL;
+	if (alloc_flags & ALLOC_KSWAPD)
+		wake_all_kswapds(n, order, gfp, ac);
+	return get_page_from_freelist(n, gfp, order, alloc_flags, ac);
+}
 /* mm/page_alloc.c: __alloc_pages_slowpath */
 uint32_t alloc_pages_slowpath(struct mm_node *n, struct mm_task *t, unsigned order, gfp_t gfp,
 			      const struct alloc_context *ac, struct mm_alloc_result *res)

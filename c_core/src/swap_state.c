@@ -83,7 +83,7 @@ static bool read_swap_ahead(struct mm_node *n, struct mm_task *t, struct swap_pl
 	if (!o || o->kind != MM_OWNER_PROCESS || o->dead || o->oom_victim || vpn >= o->nr_pte ||
 	    o->pte[vpn] != (PTE_SWAP | slot))
 		return true; /* an exiting owner's slot: not worth reading */
-	uint32_t pfn = alloc_pages_fastpath_typed(n, t, 0, RA_GFP, MM_PAGE_ANON);
+	uint32_t pfn = alloc_pages_noblock_typed(n, t, 0, RA_GFP, MM_PAGE_ANON);
 	if (pfn == MM_NIL)
 		return false;
 	struct page *p = pfn_to_page(n, pfn);
