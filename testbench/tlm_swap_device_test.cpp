@@ -114,3 +114,106 @@ TEST(SwapDevice, ZramCompletesAfterItsLatencyWithoutQueueing)
             EXPECT_EQ(t, sc_time(z.write_ns, SC_NS));
     });
 }
+
+namespace {
+// Submits requests (command, slot, local offset) back to back, no wait, and records completion times.
+struct request_list : sc_core::sc_module {
+    struct req {
+        tlm::tlm_command cmd;
+        uint64_t slot;
+        sc_time at;
+    };
+    tlm_utils::simple_initiator_socket<request_list> socket;
+    std::vector<req> reqs;
+    std::vector<sc_time> done;
+    request_list(sc_core::sc_module_name n, std::vector<req> r) : sc_module(n), socket("socket"), reqs(std::move(r))
+    {
+        SC_HAS_PROCESS(request_list);
+        SC_THREAD(run);
+    }
+    void run()
+    {
+        tlm::tlm_generic_payload gp;
+        uint32_t tag = 0;
+        gp.set_data_ptr(reinterpret_cast<unsigned char *>(&tag));
+        gp.set_data_length(4);
+        gp.set_streaming_width(4);
+        for (const req &r : reqs) {
+            gp.set_command(r.cmd);
+            gp.set_address(r.slot * 4096);
+            sc_time d = r.at;
+            socket->b_transport(gp, d);
+            EXPECT_TRUE(gp.is_response_ok());
+            done.push_back(sc_core::sc_time_stamp() + d);
+        }
+    }
+};
+
+std::vector<request_list::req> reads(uint64_t first_slot, unsigned n, sc_time at = sc_core::SC_ZERO_TIME)
+{
+    std::vector<request_list::req> r;
+    for (unsigned i = 0; i < n; i++)
+        r.push_back({ tlm::TLM_READ_COMMAND, first_slot + i, at });
+    return r;
+}
+} // namespace
+
+// The plug merge on an HDD: 8 adjacent reads submitted together are one request,
+// one latency (the 4 KiB read time, which carries the first page's transfer) and
+// 7 more transfers; 32 pages (128 KiB) at most, then a new request and a new seek.
+TEST(SwapDevice, AdjacentReadsSubmittedTogetherMergeIntoOneRequest)
+{
+    in_child([] {
+        swap_profile hdd = profile("hdd");
+        const sc_time lat(hdd.read_ns, SC_NS), xfer(4096.0 * 1000.0 / hdd.bandwidth_mbps, SC_NS);
+        swap_device dev("dev", hdd, 128);
+        std::vector<request_list::req> r = reads(100, 8);
+        for (request_list::req &q : reads(200, 40)) // 40 adjacent: 32 merge, then a new request
+            r.push_back(q);
+        request_list s("s", r);
+        s.socket.bind(dev.socket);
+        sc_core::sc_start();
+        ASSERT_EQ(s.done.size(), 48u);
+        for (unsigned i = 0; i < 8; i++)
+            EXPECT_EQ(s.done[i], lat + xfer * (double)i) << i;
+        // the 8-page request costs one latency + 8 transfers less the one inside the latency
+        EXPECT_EQ(s.done[7], lat + 7.0 * xfer);
+        // slots 200..231 queue behind it (QD 1): one more seek for 32 pages
+        sc_time second = s.done[7] + lat;
+        for (unsigned i = 0; i < 32; i++)
+            EXPECT_EQ(s.done[8 + i], second + xfer * (double)i) << i;
+        // the 33rd page exceeds 128 KiB: a third request with its own latency
+        EXPECT_EQ(s.done[40], s.done[39] + lat);
+        EXPECT_EQ(dev.merged_reads(), 7u + 31u + 7u);
+        EXPECT_EQ(dev.reads(), 48u);
+    });
+}
+
+// No merge: reads of non-adjacent slots, reads at different times, and writes.
+TEST(SwapDevice, OnlyAdjacentSimultaneousReadsMerge)
+{
+    in_child([] {
+        swap_profile hdd = profile("hdd");
+        const sc_time lat(hdd.read_ns, SC_NS), wlat(hdd.write_ns, SC_NS);
+        swap_device dev("dev", hdd, 128);
+        std::vector<request_list::req> r = {
+            { tlm::TLM_READ_COMMAND, 10, sc_core::SC_ZERO_TIME },
+            { tlm::TLM_READ_COMMAND, 12, sc_core::SC_ZERO_TIME },  // a gap: not adjacent
+            { tlm::TLM_READ_COMMAND, 13, sc_time(1, SC_NS) },      // adjacent but later
+            { tlm::TLM_WRITE_COMMAND, 50, sc_time(1, SC_NS) },
+            { tlm::TLM_WRITE_COMMAND, 51, sc_time(1, SC_NS) },     // writes never merge
+            { tlm::TLM_READ_COMMAND, 52, sc_time(1, SC_NS) },      // after a write: not merged into it
+        };
+        request_list s("s", r);
+        s.socket.bind(dev.socket);
+        sc_core::sc_start();
+        ASSERT_EQ(s.done.size(), 6u);
+        EXPECT_EQ(s.done[0], lat);
+        EXPECT_EQ(s.done[1], 2.0 * lat);
+        EXPECT_EQ(s.done[2], 3.0 * lat);
+        EXPECT_EQ(s.done[3], 3.0 * lat + wlat);
+        EXPECT_EQ(s.done[4], 3.0 * lat + 2.0 * wlat);
+        EXPECT_EQ(s.done[5], 4.0 * lat + 2.0 * wlat);
+        EXPECT_EQ(dev.merged_reads(), 0u);
+    });
+}

@@ -22,18 +22,34 @@ unsigned swap_device::inflight(const sc_time &now)
     return (unsigned)done_.size();
 }
 
-sc_time swap_device::schedule(const sc_time &arrival, bool write)
+sc_time swap_device::schedule(const sc_time &arrival, bool write, uint64_t slot)
 {
     sc_time latency(write ? profile_.write_ns : profile_.read_ns, SC_NS);
     sc_time done;
     if (profile_.cpu_bound) {
         done = arrival + latency;
+    } else if (!write && plug_.open && arrival == plug_.arrival && slot == plug_.last_slot + 1 &&
+               (plug_.pages + 1) * 4096u <= kMaxMergeBytes) {
+        /* blk_attempt_plug_merge (back merge): one more page of the same request */
+        bus_free_ += transfer_;
+        done = std::max(plug_.done + transfer_, bus_free_);
+        channel_free_[plug_.channel] = std::max(channel_free_[plug_.channel], done);
+        plug_.done = done;
+        plug_.last_slot = slot;
+        plug_.pages++;
+        merged_reads_++;
     } else {
         auto ch = std::min_element(channel_free_.begin(), channel_free_.end());
         sc_time start = std::max(arrival, *ch);
         bus_free_ = std::max(bus_free_, start) + transfer_;
         done = std::max(start + latency, bus_free_);
         *ch = done;
+        plug_.open = !write;
+        plug_.arrival = arrival;
+        plug_.done = done;
+        plug_.last_slot = slot;
+        plug_.pages = 1;
+        plug_.channel = (size_t)(ch - channel_free_.begin());
     }
     /* drop what completed by now: nobody asks the file disk for inflight(), and its
        queue grew by one entry per I/O for the whole run (found by the endurance run) */
@@ -58,14 +74,14 @@ void swap_device::b_transport(tlm::tlm_generic_payload &gp, sc_time &delay)
         if (keeps)
             slot_tag_[slot] = tag;
         writes_++;
-        delay = schedule(now + delay, true) - now;
+        delay = schedule(now + delay, true, slot) - now;
         break;
     }
     case tlm::TLM_READ_COMMAND: {
         uint32_t tag = keeps ? slot_tag_[slot] : 0;
         std::copy_n(reinterpret_cast<unsigned char *>(&tag), 4, gp.get_data_ptr());
         reads_++;
-        delay = schedule(now + delay, false) - now;
+        delay = schedule(now + delay, false, slot) - now;
         break;
     }
     default:

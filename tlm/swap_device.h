@@ -11,6 +11,12 @@
  * an initiator may have many transfers in flight (it waits for them itself).
  * A cpu_bound profile (zram) completes after its latency with no queueing:
  * the submitting task spends that time compressing (the allocator charges it).
+ *
+ * Plug merge (the block layer's blk_attempt_plug_merge): a read that arrives
+ * at the same time as the previous request, a read of the slot before it,
+ * joins that request: it adds one transfer time, not another latency, up to
+ * kMaxMergeBytes per request. Swap readahead submits its reads this way, so
+ * an HDD serves a readahead window with one seek. Writes are never merged.
  */
 #ifndef MMSIM_TLM_SWAP_DEVICE_H
 #define MMSIM_TLM_SWAP_DEVICE_H
@@ -35,14 +41,16 @@ public:
     swap_device(sc_core::sc_module_name name, const swap_profile &profile, uint64_t nr_slots);
 
     const swap_profile &profile() const { return profile_; }
-    /* Requests submitted and not yet complete at simulated time now. */
+    static constexpr unsigned kMaxMergeBytes = 128 * 1024; /* one merged read at most */
+    /* Pages submitted and not yet complete at simulated time now (a merged read counts its pages). */
     unsigned inflight(const sc_core::sc_time &now);
     uint64_t reads() const { return reads_; }
     uint64_t writes() const { return writes_; }
+    uint64_t merged_reads() const { return merged_reads_; } /* reads that joined the previous request */
 
 private:
     void b_transport(tlm::tlm_generic_payload &gp, sc_core::sc_time &delay);
-    sc_core::sc_time schedule(const sc_core::sc_time &arrival, bool write);
+    sc_core::sc_time schedule(const sc_core::sc_time &arrival, bool write, uint64_t slot);
 
     swap_profile profile_;
     std::vector<uint32_t> slot_tag_;
@@ -51,7 +59,14 @@ private:
     sc_core::sc_time transfer_;                  /* 4096 B / bandwidth */
     std::priority_queue<sc_core::sc_time, std::vector<sc_core::sc_time>, std::greater<sc_core::sc_time>>
         done_;                                   /* completion times not yet passed */
-    uint64_t reads_ = 0, writes_ = 0;
+    uint64_t reads_ = 0, writes_ = 0, merged_reads_ = 0;
+    struct {
+        bool open = false;         /* the last request was a read that a next one may join */
+        sc_core::sc_time arrival, done;
+        uint64_t last_slot = 0;
+        unsigned pages = 0;
+        size_t channel = 0;
+    } plug_;                                     /* the last read request, for plug merging */
 };
 
 } // namespace mmsim
