@@ -125,17 +125,15 @@ static int check_owners(const struct mm_node *n, uint8_t *slot_seen, uint64_t *a
 	return 0;
 }
 
-/* Folios under writeback: isolated order-0 allocations, exactly NR_WRITEBACK of them; readahead marks only on anon LRU folios. */
+/* Folios under writeback: isolated order-0 allocations, exactly NR_WRITEBACK of them; no readahead mark on a file folio. */
 static int check_writeback(const struct mm_node *n, char *msg, size_t len)
 {
 	uint64_t count = 0;
 
 	for (uint32_t pfn = 0; pfn < n->node_spanned_pages; pfn++) {
 		const struct page *p = &n->mem_map[pfn];
-		if (p->readahead && (p->flags & (PG_head | PG_lru | PG_swapbacked | PG_buddy)) !=
-					    (PG_head | PG_lru | PG_swapbacked))
-			return fail(msg, len, "readahead: pfn %u flags 0x%x is not an anon folio on the LRU", pfn,
-				    p->flags);
+		if (p->readahead && (p->flags & PG_lru) && !(p->flags & PG_swapbacked))
+			return fail(msg, len, "readahead: pfn %u flags 0x%x is a file folio", pfn, p->flags);
 		if (!p->writeback)
 			continue;
 		if (!(p->flags & PG_head) || (p->flags & (PG_lru | PG_buddy)) || p->order)

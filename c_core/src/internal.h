@@ -53,6 +53,8 @@ struct page {
 	/*
 	 * PG_readahead of a swap-in: an anon folio swap readahead brought in and
 	 * mapped (never with PTE_YOUNG) that its owner has not touched yet.
+	 * Meaningful on LRU folios only: freeing leaves it stale (a free costs no
+	 * extra store), allocating a user folio clears it.
 	 */
 	unsigned readahead : 1;
 };

@@ -15,7 +15,6 @@ void user_folio_free(struct mm_node *n, uint32_t pfn)
 	if ((p->flags & PG_dirty) && folio_is_file_lru(p))
 		mod_stat(n, NR_FILE_DIRTY, -1);
 	account_page_type(n, (p->flags & PG_swapbacked) ? MM_PAGE_ANON : MM_PAGE_FILE, -1);
-	p->readahead = 0;
 	free_pages_to_buddy(n, pfn, 0);
 }
 
@@ -43,6 +42,7 @@ static uint32_t alloc_user_folio(struct mm_node *n, struct mm_task *t, bool anon
 	p->owner = (uint16_t)owner;
 	p->index = index;
 	p->order = 0;
+	p->readahead = 0; /* stale on free pages: only a user folio's allocation clears it */
 	p->flags = (uint8_t)(PG_head | (anon ? PG_swapbacked : 0));
 	if (task_killed(n, t)) {
 		user_folio_free(n, res.pfn);

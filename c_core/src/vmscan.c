@@ -306,7 +306,6 @@ static bool reclaim_anon_folio(struct mm_node *n, struct scan_control *sc, uint3
 	struct mm_owner *o = &n->owners[p->owner];
 	o->pte[p->index] = PTE_SWAP | slot;
 	swap_set_rmap(n, slot, p->owner, p->index);
-	p->readahead = 0;
 	n->swap.shadow[slot] = PTE_SHADOW | workingset_eviction(n, p); /* __delete_from_swap_cache */
 	o->rss_anon--;
 	o->swapents++;
