@@ -49,7 +49,7 @@ struct swap_plug {
 	unsigned nr;
 };
 
-/* mm/swap_state.c: blk_finish_plug + swap_read_unplug */
+/* mm/page_io.c: swap_read_unplug (with blk_finish_plug: the plugged reads go to the device) */
 static void swap_plug_flush(struct mm_node *n, struct mm_task *t, struct swap_plug *plug)
 {
 	for (unsigned i = 0; i < plug->nr; i++)
@@ -69,11 +69,11 @@ static void swap_plug_read(struct mm_node *n, struct mm_task *t, struct swap_plu
 }
 
 /*
- * mm/swap_state.c: __read_swap_cache_async for a slot in use that is not the
- * target: a new folio, mapped into the slot's owner (mmsim's stand-in for the
- * swap cache), marked readahead. The allocation does not block; false when
- * it failed (the caller stops reading ahead).
+ * A slot in use that is not the target: a new folio, mapped into the slot's
+ * owner (mmsim's stand-in for the swap cache), marked readahead. The
+ * allocation does not block; false when it failed (the caller stops).
  */
+/* mm/swap_state.c: __read_swap_cache_async (page_allocated: swap_read_folio, folio_set_readahead, SWAP_RA) */
 static bool read_swap_ahead(struct mm_node *n, struct mm_task *t, struct swap_plug *plug, uint32_t slot)
 {
 	struct swap_info *si = &n->swap;
@@ -213,7 +213,7 @@ static void swap_vma_readahead(struct mm_node *n, struct mm_task *t, struct mm_o
 	swap_plug_flush(n, t, &plug);
 }
 
-/* mm/memory.c: do_swap_page's read: SWP_SYNCHRONOUS_IO skips the swap cache, else swapin_readahead */
+/* mm/memory.c: do_swap_page (its read: SWP_SYNCHRONOUS_IO skips the swap cache, else swapin_readahead) */
 void swap_read_in(struct mm_node *n, struct mm_task *t, uint32_t owner, uint32_t vpn, uint32_t slot,
 		  uint32_t pfn)
 {
