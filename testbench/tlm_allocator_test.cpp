@@ -194,3 +194,58 @@ TEST(AllocatorTarget, ContentTagsSurviveSwap)
         });
     }
 }
+
+// Cluster readahead on an HDD (rotational: no VMA readahead): a sequential
+// swap-in of pages swapped out together reads 8 slots per fault in one merged
+// request, one seek for 8 pages, so it takes a fraction of page_cluster 0's time.
+TEST(AllocatorTarget, HddClusterReadaheadSwapsInWithOneSeekPerWindow)
+{
+    uint64_t elapsed[2] = {}, majflt[2] = {}, merged[2] = {}, ra[2] = {}; // no sc_time before the child sets the resolution
+    for (unsigned pc : {0u, 3u}) {
+        int i = pc ? 1 : 0;
+        int fd[2];
+        ASSERT_EQ(pipe(fd), 0);
+        in_child([pc, &fd] {
+            mm_config cfg = small_config(4096, 8192);
+            cfg.swap_rotational = true;
+            cfg.page_cluster = pc;
+            machine m("m_", cfg, profile("hdd"));
+            uint32_t owner = m.new_process("p");
+            sc_time took;
+            script s("s", owner, 0, [&](script &sc) {
+                for (uint32_t v = 0; v < 6000; v++)
+                    sc.touch(v);
+                mm_anon_unmap(m.alloc->node(), &sc.task.task, 3000, 3000); // room: no reclaim below
+                for (uint32_t v = 0; v < 256; v++)
+                    ASSERT_EQ(mm_anon_lookup(m.alloc->node(), owner, v), MM_NIL) << v;
+                sc.sync();
+                sc_time t0 = sc.now();
+                for (uint32_t v = 0; v < 256; v++)
+                    sc.touch(v);
+                took = sc.now() - t0;
+            });
+            s.socket.bind(m.bus->targ_socket);
+            sc_core::sc_start();
+            EXPECT_EQ(m.alloc->tags_lost(), 0u);
+            uint64_t out[4] = { (uint64_t)took.value(), mm_event_count(m.alloc->node(), PGMAJFAULT),
+                                m.swap->merged_reads(), mm_event_count(m.alloc->node(), SWAP_RA) };
+            EXPECT_EQ(write(fd[1], out, sizeof out), (ssize_t)sizeof out);
+        });
+        close(fd[1]);
+        uint64_t in[4] = {};
+        ssize_t got = read(fd[0], in, sizeof in);
+        close(fd[0]);
+        ASSERT_EQ(got, (ssize_t)sizeof in) << "page_cluster " << pc;
+        elapsed[i] = in[0];
+        majflt[i] = in[1];
+        merged[i] = in[2];
+        ra[i] = in[3];
+    }
+    printf("hdd sequential swap-in of 256 pages: page_cluster 0: %llu ns, %llu major faults; 3: %llu ns, %llu major faults, %llu read ahead, %llu merged\n", (unsigned long long)elapsed[0], (unsigned long long)majflt[0], (unsigned long long)elapsed[1], (unsigned long long)majflt[1], (unsigned long long)ra[1], (unsigned long long)merged[1]);
+    EXPECT_EQ(ra[0], 0u);
+    EXPECT_EQ(merged[0], 0u);
+    EXPECT_GT(ra[1], 200u);
+    EXPECT_GT(merged[1], 200u);
+    EXPECT_LT(majflt[1] * 4, majflt[0]);
+    EXPECT_LT(elapsed[1] * 4, elapsed[0]) << elapsed[1] << " vs " << elapsed[0];
+}
