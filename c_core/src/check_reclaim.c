@@ -69,7 +69,7 @@ static int check_lists(const struct mm_node *n, char *msg, size_t len, uint64_t 
 }
 
 static int check_entry(const struct mm_node *n, uint32_t id, const struct mm_owner *o, uint32_t i, uint8_t *slot_seen,
-		       uint64_t *resident, uint64_t *swapped, char *msg, size_t len)
+		       uint64_t *resident, uint64_t *swapped, uint64_t *ra, char *msg, size_t len)
 {
 	uint32_t e = o->pte[i];
 	if (e & PTE_PRESENT) {
@@ -83,6 +83,7 @@ static int check_entry(const struct mm_node *n, uint32_t id, const struct mm_own
 				    id, i, pfn, p->owner, p->index, p->flags);
 		if (p->readahead && (e & PTE_YOUNG))
 			return fail(msg, len, "owner %u vpn %u: pfn %u is marked readahead but was accessed", id, i, pfn);
+		*ra += p->readahead;
 		(*resident)++;
 	} else if ((e & PTE_SWAP) && o->kind == MM_OWNER_PROCESS) {
 		uint32_t slot = e & PTE_VALUE_MASK;
@@ -105,12 +106,15 @@ static int check_owners(const struct mm_node *n, uint8_t *slot_seen, uint64_t *a
 	*anon = *cache = *slots = 0;
 	for (uint32_t id = 0; id < n->nr_owners; id++) {
 		const struct mm_owner *o = &n->owners[id];
-		uint64_t resident = 0, swapped = 0;
+		uint64_t resident = 0, swapped = 0, ra = 0;
 		if (o->kind != MM_OWNER_PROCESS && o->kind != MM_OWNER_FILE)
 			continue;
 		for (uint32_t i = 0; i < o->nr_pte; i++)
-			if (check_entry(n, id, o, i, slot_seen, &resident, &swapped, msg, len))
+			if (check_entry(n, id, o, i, slot_seen, &resident, &swapped, &ra, msg, len))
 				return -1;
+		if (ra != o->ra_pages)
+			return fail(msg, len, "owner %u (%s): %llu pages marked readahead, ra_pages says %llu", id, o->name,
+				    (unsigned long long)ra, (unsigned long long)o->ra_pages);
 		uint64_t want = o->kind == MM_OWNER_PROCESS ? o->rss_anon : o->nr_cache;
 		if (resident != want || swapped != o->swapents)
 			return fail(msg, len, "owner %u (%s): %llu resident, %llu swapped; counters say %llu, %llu", id,

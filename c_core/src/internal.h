@@ -158,6 +158,7 @@ struct mm_owner {
 	uint64_t nr_cache;        /* file: resident page-cache pages */
 	/* process: vma->swap_readahead_info of its one VMA (SWAP_RA_VAL: address, window, hits) */
 	uint32_t ra_vpn, ra_win, ra_hits;
+	uint64_t ra_pages;        /* process: mapped pages still marked readahead (spares a hit the page look-up) */
 };
 
 /* ---- struct pglist_data: the node, i.e. the whole simulated machine ---- */

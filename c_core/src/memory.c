@@ -73,7 +73,7 @@ enum mm_fault_result mm_anon_touch(struct mm_node *n, struct mm_task *t, uint32_
 	uint32_t e = o->pte[vpn];
 	if (e & PTE_PRESENT) {
 		o->pte[vpn] = e | PTE_YOUNG; /* the MMU sets the accessed bit */
-		if (e & PTE_YOUNG)
+		if ((e & PTE_YOUNG) || !o->ra_pages)
 			return MM_FAULT_HIT;
 		struct page *p = pfn_to_page(n, e & PTE_VALUE_MASK);
 		if (!p->readahead)
@@ -128,8 +128,10 @@ void mm_anon_unmap(struct mm_node *n, struct mm_task *t, uint32_t vpn, uint32_t 
 		uint32_t e = o->pte[v];
 		if (e & PTE_PRESENT) {
 			uint32_t pfn = e & PTE_VALUE_MASK;
-			if (pfn_to_page(n, pfn)->flags & PG_lru)
+			struct page *p = pfn_to_page(n, pfn);
+			if (p->flags & PG_lru)
 				lruvec_del_folio(n, pfn);
+			o->ra_pages -= p->readahead;
 			user_folio_free(n, pfn);
 			o->rss_anon--;
 			host_cpu(n, t, MM_COST_FREE, 1);
@@ -235,7 +237,7 @@ uint64_t owner_release_memory(struct mm_node *n, uint32_t id)
 	if (o->pt_map)
 		for (uint32_t w = 0; w < (o->nr_pte / PTES_PER_TABLE + 63) / 64; w++)
 			o->pt_map[w] = 0;
-	o->rss_anon = o->rss_file = o->swapents = o->pgtables = o->nr_cache = 0;
+	o->rss_anon = o->rss_file = o->swapents = o->pgtables = o->nr_cache = o->ra_pages = 0;
 	return freed;
 }
 

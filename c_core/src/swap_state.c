@@ -98,6 +98,7 @@ static bool read_swap_ahead(struct mm_node *n, struct mm_task *t, struct swap_pl
 	folio_add_lru(n, pfn);
 	o->pte[vpn] = PTE_PRESENT | pfn; /* not young: nobody accessed it yet */
 	o->rss_anon++;
+	o->ra_pages++;
 	o->swapents--;
 	swap_free(n, slot);
 	count_vm_events(n, SWAP_RA, 1);
@@ -234,6 +235,7 @@ void swap_read_in(struct mm_node *n, struct mm_task *t, uint32_t owner, uint32_t
 void swap_readahead_hit(struct mm_node *n, struct mm_owner *o, uint32_t vpn, struct page *p)
 {
 	p->readahead = 0; /* folio_test_clear_readahead */
+	o->ra_pages--;
 	count_vm_events(n, SWAP_RA_HIT, 1);
 	if (swap_use_vma_readahead(n)) {
 		o->ra_hits = o->ra_hits + 1 < SWAP_RA_HITS_MAX ? o->ra_hits + 1 : SWAP_RA_HITS_MAX;

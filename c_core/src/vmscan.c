@@ -308,6 +308,7 @@ static bool reclaim_anon_folio(struct mm_node *n, struct scan_control *sc, uint3
 	swap_set_rmap(n, slot, p->owner, p->index);
 	n->swap.shadow[slot] = PTE_SHADOW | workingset_eviction(n, p); /* __delete_from_swap_cache */
 	o->rss_anon--;
+	o->ra_pages -= p->readahead; /* a read-ahead page reclaimed untouched */
 	o->swapents++;
 	host_cpu(n, sc->task, MM_COST_PAGE_UNMAPPED, 1);
 	count_vm_events(n, PSWPOUT, 1);
