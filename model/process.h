@@ -54,7 +54,7 @@ public:
 private:
     void run();
     bool issue(const page_op &op, double now_s);
-    void transact();
+    uint64_t transact();
     void finish(bool killed);
     double local_s() const;
 
@@ -67,6 +67,7 @@ private:
     tlm::tlm_generic_payload gp_;
     mm_request req_;
     uint64_t page_ops_ = 0;
+    sc_core::sc_time last_start_; /* local time when the last transaction was issued */
     bool started_ = false, killed_ = false, exited_ = false;
     sc_core::sc_event kill_event_;
 };

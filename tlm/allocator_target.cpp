@@ -314,6 +314,10 @@ void allocator_target::host_file_read(void *ctx, mm_task *t, uint32_t file, uint
 {
     allocator_target *a = self(ctx);
     a->current_ = a->task_of(t);
+    if (!a->current_->file_read_marked) {
+        a->current_->file_read_marked = true;
+        a->current_->file_read_at = a->local_now();
+    }
     uint32_t tag = 0;
     a->submit(tlm::TLM_READ_COMMAND, ((uint64_t)file << 32) | index, tag, false);
     a->tags_[pfn] = file_tag(file, index);

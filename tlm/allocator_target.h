@@ -53,6 +53,9 @@ struct initiator_task {
     bool in_direct_reclaim = false;
     bool in_io_wait = false;
     sc_core::sc_time reclaim_begin;
+    /* host_file_read marks when it submitted a page-cache fill's read (the allocation is done) */
+    bool file_read_marked = false;
+    sc_core::sc_time file_read_at;
 
     initiator_task(const std::string &n, uint32_t owner, unsigned flags)
         : name(n)
