@@ -1,5 +1,7 @@
 #include "process.h"
 
+#include <cassert>
+
 #include "run_recorder.h"
 
 using sc_core::sc_time;
@@ -34,16 +36,30 @@ proc_state process::state() const
     return proc_state::running;
 }
 
-double process::local_s() const { return (sc_core::sc_time_stamp() + qk_.get_local_time()).to_seconds(); }
+double process::local_s() const { return local_time().to_seconds(); }
 
-void process::transact()
+/*
+ * One transaction; returns its simulated duration in ns: local time after minus local time
+ * before, i.e. the change of the annotated delay plus the time waited inside (no sc_time_stamp
+ * call on this hot path; the time resolution is 1 ns, init_model_time).
+ */
+uint64_t process::transact()
 {
     sc_time delay = qk_.get_local_time();
+    const sc_time before = delay + task_.waited;
+#ifndef NDEBUG
+    const sc_time start = sc_core::sc_time_stamp() + delay;
+#endif
     socket->b_transport(gp_, delay);
+    const uint64_t ns = ((delay + task_.waited) - before).value();
+    assert((sc_core::sc_time_stamp() + delay - start).value() == ns && "a wait() inside b_transport not counted");
     qk_.set(delay);
     if (qk_.need_sync())
         qk_.sync();
+    return ns;
 }
+
+sc_time process::local_time() const { return sc_core::sc_time_stamp() + qk_.get_local_time(); }
 
 /* One workload operation; returns false when the process was OOM-killed. */
 bool process::issue(const page_op &op, double now_s)
@@ -55,9 +71,14 @@ bool process::issue(const page_op &op, double now_s)
         for (unsigned i = 0; i < n; i++) {
             req_.cmd = mm_cmd::anon_touch;
             req_.index = op.index + i;
-            transact();
+            uint64_t ns = transact();
             page_ops_++;
-            if (req_.fault == MM_FAULT_KILLED)
+            /* a fault that allocated: first touch (minor) or swap-in (major) */
+            if (req_.fault == MM_FAULT_MINOR)
+                rec_.latency.record(alloc_kind::anon_fault, ns);
+            else if (req_.fault == MM_FAULT_MAJOR)
+                rec_.latency.record(alloc_kind::swap_in, ns);
+            else if (req_.fault == MM_FAULT_KILLED)
                 return false;
         }
         return true;
@@ -67,14 +88,27 @@ bool process::issue(const page_op &op, double now_s)
         req_.cmd = op.kind == op_kind::file_read ? mm_cmd::file_read : mm_cmd::file_write;
         req_.file = file_;
         req_.index = op.index;
-        transact();
-        page_ops_++;
+        task_.file_read_marked = false;
+        {
+            uint64_t ns = transact();
+            page_ops_++;
+            if (req_.fault == MM_FAULT_MINOR || req_.fault == MM_FAULT_REFAULT) {
+                /* a page-cache fill counts up to its allocation: the file read is submitted right after */
+                if (task_.file_read_marked)
+                    ns -= (local_time() - task_.file_read_at).value();
+                rec_.latency.record(alloc_kind::file_fill, ns);
+            }
+        }
         return req_.fault != MM_FAULT_KILLED;
     case op_kind::kernel_alloc:
         req_.cmd = mm_cmd::alloc;
         req_.order = op.order;
         req_.gfp = GFP_KERNEL;
-        transact();
+        {
+            uint64_t ns = transact();
+            if (req_.alloc.status == MM_ALLOC_OK)
+                rec_.latency.record(alloc_kind::kernel, ns);
+        }
         page_ops_++;
         wl_.allocated(op, req_.alloc.status == MM_ALLOC_OK ? req_.alloc.pfn : ~0u, now_s);
         return req_.alloc.status != MM_ALLOC_KILLED;
@@ -82,7 +116,11 @@ bool process::issue(const page_op &op, double now_s)
         req_.cmd = mm_cmd::alloc_exact;
         req_.size_bytes = op.size_pages * kPageBytes;
         req_.gfp = GFP_KERNEL;
-        transact();
+        {
+            uint64_t ns = transact();
+            if (req_.alloc.status == MM_ALLOC_OK)
+                rec_.latency.record(alloc_kind::exact, ns);
+        }
         page_ops_++;
         wl_.allocated(op, req_.alloc.status == MM_ALLOC_OK ? req_.pfn : ~0u, now_s);
         return req_.alloc.status != MM_ALLOC_KILLED;

@@ -54,9 +54,10 @@ public:
 private:
     void run();
     bool issue(const page_op &op, double now_s);
-    void transact();
+    uint64_t transact();
     void finish(bool killed);
     double local_s() const;
+    sc_core::sc_time local_time() const; /* SystemC time plus the quantum keeper's offset */
 
     Process spec_;
     uint32_t file_;

@@ -11,6 +11,7 @@
 #include <map>
 #include <string>
 
+#include "alloc_latency.h"
 #include "allocator_target.h"
 
 namespace mmsim {
@@ -41,6 +42,7 @@ public:
     uint64_t alloc_fails = 0;
     uint64_t oom_kills_in_period = 0; /* reset by the sampler */
     uint64_t rows = 0;                /* events recorded */
+    alloc_latency latency;            /* every allocation's latency (the processes record it) */
 
 private:
     std::string name_of(uint32_t owner) const;

@@ -1,5 +1,6 @@
 #include "top.h"
 
+#include <algorithm>
 #include <cinttypes>
 #include <filesystem>
 #include <fstream>
@@ -7,6 +8,7 @@
 
 #include "gtkw_writer.h"
 #include "prng.h"
+#include "run_metrics.h"
 
 namespace mmsim {
 
@@ -249,18 +251,40 @@ void top::finish(double wall_s)
     const run_recorder &r = *rec_;
     char buf[1024];
     std::string first_oom = r.first_oom_kill_s < 0 ? "null" : std::to_string(r.first_oom_kill_s);
+    /* exact (every swap-out), not only at the samples */
+    const uint64_t peak_swap = std::max(alloc_->peak_swap_used(), sampler_->peak_swap_used());
     std::snprintf(buf, sizeof buf,
                   "{\"scenario\": %s, \"duration_s\": %.6f, \"peak_swap_used_pages\": %" PRIu64
                   ", \"kswapd_wakes\": %" PRIu64 ", \"direct_reclaim_stalls\": %" PRIu64
                   ", \"direct_reclaim_total_ms\": %.3f, \"direct_reclaim_longest_ms\": %.3f, \"oom_kills\": %" PRIu64
                   ", \"first_oom_kill_s\": %s, \"pswpout\": %" PRIu64 ", \"pswpin\": %" PRIu64
                   ", \"page_ops\": %" PRIu64 ", \"wall_s\": %.3f, \"end\": %s, \"swapin_tags_verified\": %" PRIu64
-                  ", \"swapin_tags_lost\": %" PRIu64 "}\n",
-                  json_string(sc_.name).c_str(), end_s, sampler_->peak_swap_used(), r.kswapd_wakes,
+                  ", \"swapin_tags_lost\": %" PRIu64,
+                  json_string(sc_.name).c_str(), end_s, peak_swap, r.kswapd_wakes,
                   r.direct_reclaim_stalls, r.direct_reclaim_total_ms, r.direct_reclaim_longest_ms, r.oom_kills,
                   first_oom.c_str(), mm_event_count(n, PSWPOUT), mm_event_count(n, PSWPIN), page_ops(), wall_s,
                   json_string(sampler_->end_reason()).c_str(), alloc_->tags_verified(), alloc_->tags_lost());
-    if (!write_text(d + "/summary.json", buf))
+    /* metrics.csv's figures, also in summary.json (null when empty; names already there are not repeated) */
+    run_end e;
+    e.peak_swap_used_pages = peak_swap;
+    e.free_mean_pages = sampler_->free_mean();
+    e.free_min_pages = sampler_->free_min();
+    e.sim_time_s = end_s;
+    e.wall_time_s = wall_s;
+    std::vector<metric> m = collect_metrics(r, n, e);
+    std::string json = buf;
+    for (const metric &x : m) {
+        if (x.name == "direct_reclaim_total_ms" || x.name == "direct_reclaim_longest_ms" ||
+            x.name == "first_oom_kill_s")
+            continue;
+        json += ", \"" + x.name + "\": " + (x.value.empty() ? "null" : x.value);
+    }
+    json += "}\n";
+    if (!write_text(d + "/metrics.csv", metrics_csv(m)))
+        throw std::runtime_error("cannot write " + d + "/metrics.csv");
+    if (!write_text(d + "/latency_hist.csv", latency_hist_csv(r.latency)))
+        throw std::runtime_error("cannot write " + d + "/latency_hist.csv");
+    if (!write_text(d + "/summary.json", json))
         throw std::runtime_error("cannot write " + d + "/summary.json");
 }
 

@@ -306,7 +306,7 @@ BAD_INPUT_ROWS = [name for name, _, _ in BAD] + ["unreadable", "unwritable_out",
 
 # ---- tools: plot_run.py and run_all.py on real runs ----
 
-PLOTS = ("sysinfo.png", "counters.png", "free_blocks.png", "reclaim_kswapd.png", "reclaim_direct.png")
+PLOTS = ("sysinfo.png", "counters.png", "free_blocks.png", "reclaim_kswapd.png", "reclaim_direct.png", "latency.png")
 TOOLS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "tools")
 
 

@@ -283,6 +283,10 @@ void allocator_target::host_swap_write(void *ctx, mm_task *t, uint32_t pfn, uint
     uint32_t tag = a->tags_[pfn];
     a->charge(a->page_time_); /* the device reads the page out of DRAM */
     a->submit(tlm::TLM_WRITE_COMMAND, slot, tag, true);
+    mm_swapinfo si;
+    mm_si_swapinfo(a->node_, &si);
+    if (si.totalswap - si.freeswap > a->peak_swap_used_)
+        a->peak_swap_used_ = si.totalswap - si.freeswap;
 }
 
 void allocator_target::host_swap_read(void *ctx, mm_task *t, uint32_t slot, uint32_t pfn)
@@ -313,6 +317,10 @@ void allocator_target::host_file_read(void *ctx, mm_task *t, uint32_t file, uint
 {
     allocator_target *a = self(ctx);
     a->current_ = a->task_of(t);
+    if (!a->current_->file_read_marked) {
+        a->current_->file_read_marked = true;
+        a->current_->file_read_at = a->local_now();
+    }
     uint32_t tag = 0;
     a->submit(tlm::TLM_READ_COMMAND, ((uint64_t)file << 32) | index, tag, false);
     a->tags_[pfn] = file_tag(file, index);
@@ -329,6 +337,7 @@ void allocator_target::host_io_wait(void *ctx, mm_task *t)
         task->io_waits++;
         *task->delay = SC_ZERO_TIME;
         task->in_io_wait = true;
+        task->waited += wait_for;
         sc_core::wait(wait_for);
         task->in_io_wait = false;
     }

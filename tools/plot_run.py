@@ -9,6 +9,8 @@ Writes RUN_DIR/plots/:
   free_blocks.png     (c) free blocks per order 0..10, one small panel per order
   reclaim_kswapd.png  (d) pages reclaimed by kswapd per sample period
   reclaim_direct.png  (e) pages reclaimed by direct reclaim per sample period
+  latency.png         (f) allocation latency histogram per kind (latency_hist.csv; log x, log y),
+                          with the percentiles of metrics.csv; skipped when the run has no latency_hist.csv
 Every time plot shades the periods with kswapd running (orange) and with a
 task in direct reclaim (red), and draws OOM kills as vertical black lines.
 Needs Debian's matplotlib: run with /usr/bin/python3.
@@ -254,6 +256,89 @@ def plot_reclaimed(ts, decor, title, out_dir, column, who, color, name):
     return save(fig, out_dir, name)
 
 
+LATENCY_KINDS = [  # (kind, color, label) in latency_hist.csv; docs/outputs.md
+    ("all", "black", "all allocations"),
+    ("anon_fault", "#1f77b4", "anon_fault (minor fault)"),
+    ("swap_in", "#d62728", "swap_in (major fault)"),
+    ("file_fill", "#8c564b", "file_fill (page cache, to the allocation)"),
+    ("kernel", "#17becf", "kernel (alloc_pages)"),
+    ("exact", "#9467bd", "exact (alloc_pages_exact)"),
+]
+
+
+def read_latency_hist(path):
+    """{kind: [(lower_ns, upper_ns, count)]} from latency_hist.csv; None when the file is missing."""
+    if not os.path.exists(path):
+        return None
+    hist = {}
+    with open(path, newline="") as f:
+        rows = list(csv.reader(f))
+    if not rows or rows[0] != ["kind", "lower_ns", "upper_ns", "count"]:
+        fail("%s: header is not kind,lower_ns,upper_ns,count (see docs/outputs.md)" % path)
+    for lineno, row in enumerate(rows[1:], start=2):
+        try:
+            hist.setdefault(row[0], []).append((int(row[1]), int(row[2]), int(row[3])))
+        except (ValueError, IndexError):
+            fail("%s:%d: expected kind,lower_ns,upper_ns,count with integers, got %r" % (path, lineno, row))
+    return hist
+
+
+def read_metrics(path):
+    """metrics.csv as {name: value string}; empty when missing."""
+    if not os.path.exists(path):
+        return {}
+    with open(path, newline="") as f:
+        return {row[0]: row[1] for row in csv.reader(f) if len(row) == 2}
+
+
+def format_ns(ns):
+    for unit, scale in (("s", 1e9), ("ms", 1e6), ("us", 1e3)):
+        if ns >= scale:
+            return "%.3g %s" % (ns / scale, unit)
+    return "%d ns" % ns
+
+
+def plot_latency(hist, metrics, title, out_dir):
+    fig, ax = plt.subplots(figsize=(13, 5.5))
+    drawn = 0
+    for kind, color, label in LATENCY_KINDS:
+        bins = hist.get(kind)
+        if not bins:
+            continue
+        # one outline per kind: up from below the axis at each bin's left edge, across, down at its right
+        # edge (bins are [lower, upper); the [0, 1) bin is drawn from 0.5 ns on the log axis)
+        floor = 0.3
+        xs, ys = [], []
+        for lower, upper, count in bins:
+            lo = lower if lower > 0 else 0.5
+            xs += [lo, lo, upper, upper]
+            ys += [floor, count, count, floor]
+        total = sum(c for _, _, c in bins)
+        every = kind == "all"
+        ax.plot(xs, ys, color=color, lw=4 if every else 1.6, alpha=0.3 if every else 0.95,
+                zorder=1 if every else 2, label="%s: %d" % (label, total))
+        drawn += 1
+    marks = [("alloc_latency_p50_ns", "p50", ":"), ("alloc_latency_p99_ns", "p99", "--"),
+             ("alloc_latency_p999_ns", "p99.9", "-."), ("alloc_latency_max_ns", "max", "-")]
+    for name, short, ls in marks:
+        value = metrics.get(name, "")
+        if value:
+            v = float(value)
+            ax.axvline(max(v, 1), color="gray", lw=1, ls=ls, label="%s (all) = %s" % (short, format_ns(v)))
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_ylim(bottom=0.7)
+    ax.set_xlabel("allocation latency (simulated ns; bins of 1/4 octave)")
+    ax.set_ylabel("allocations per bin")
+    ax.grid(True, which="major", alpha=0.3)
+    if not drawn:
+        ax.text(0.5, 0.5, "no allocation measured", transform=ax.transAxes, ha="center")
+    ax.set_title("%s: allocation latency per request kind" % title)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
+    fig.tight_layout()
+    return save(fig, out_dir, "latency.png")
+
+
 def main(argv):
     ap = argparse.ArgumentParser(description="Plot one mmsim run directory (PNG files in RUN_DIR/plots).")
     ap.add_argument("run_dir")
@@ -276,6 +361,9 @@ def main(argv):
         plot_reclaimed(ts, decor, title, out_dir, "reclaimed_direct", "direct reclaim", "#a50f15",
                        "reclaim_direct.png"),
     ]
+    hist = read_latency_hist(os.path.join(args.run_dir, "latency_hist.csv"))
+    if hist is not None:
+        written.append(plot_latency(hist, read_metrics(os.path.join(args.run_dir, "metrics.csv")), title, out_dir))
     for p in written:
         print(p)
 

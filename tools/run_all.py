@@ -28,6 +28,7 @@ PLOTS = [
     ("free_blocks.png", "free blocks per order"),
     ("reclaim_kswapd.png", "reclaimed by kswapd per period"),
     ("reclaim_direct.png", "reclaimed by direct reclaim per period"),
+    ("latency.png", "allocation latency histogram per kind"),
 ]
 
 
@@ -82,7 +83,24 @@ def outcome_rows(summary):
         ("first OOM kill", fmt_time(summary.get("first_oom_kill_s"))),
         ("pswpout / pswpin", "%d / %d pages" % (summary.get("pswpout", 0), summary.get("pswpin", 0))),
         ("page operations", "%d in %.2f s of wall time" % (summary.get("page_ops", 0), summary.get("wall_s", 0))),
-    ]
+    ] + latency_rows(summary)
+
+
+def fmt_ns(ns):
+    for unit, scale in (("s", 1e9), ("ms", 1e6), ("us", 1e3)):
+        if ns >= scale:
+            return "%.4g %s" % (ns / scale, unit)
+    return "%d ns" % ns
+
+
+def latency_rows(summary):
+    """Allocation latency percentiles (summary.json has them since metrics.csv; older runs lack them)."""
+    if summary.get("alloc_count") is None:
+        return []
+    keys = ("alloc_latency_p50_ns", "alloc_latency_p99_ns", "alloc_latency_p999_ns", "alloc_latency_max_ns")
+    values = ["-" if summary.get(k) is None else fmt_ns(summary[k]) for k in keys]
+    return [("allocations; latency p50 / p99 / p99.9 / max",
+             "%d; %s" % (summary["alloc_count"], " / ".join(values)))]
 
 
 # What-if comparisons drawn when all their runs succeeded: (png, what, title, [(name prefix, label)]).

@@ -505,13 +505,13 @@ void alloc_pages_typed(struct mm_node *n, struct mm_task *t, unsigned order, gfp
 	}
 	if (pfn == MM_NIL)
 		pfn = alloc_pages_slowpath(n, t, order, gfp, &ac, res);
-	else
-		host_cpu(n, t, MM_COST_ALLOC_FAST, 1);
 	if (pfn == MM_NIL) {
 		if (res->status != MM_ALLOC_KILLED)
 			res->status = MM_ALLOC_FAILED;
 		return;
 	}
+	/* taking the block off the free lists costs the same on the slow path (was free there) */
+	host_cpu(n, t, MM_COST_ALLOC_FAST, 1);
 	account_page_type(n, type, (int64_t)1 << order);
 	res->status = MM_ALLOC_OK;
 	res->pfn = pfn;
