@@ -79,12 +79,17 @@ std::string float_text(double v)
         return "nan";
     if (std::isinf(v))
         return v < 0 ? "-inf" : "inf";
-    char buf[40];
-    for (int prec = 1; prec <= 17; prec++) {
+    char buf[64];
+    int prec = 1;
+    for (; prec < 17; prec++) {
         std::snprintf(buf, sizeof buf, "%.*g", prec, v);
         if (std::strtod(buf, nullptr) == v)
             break;
     }
+    std::snprintf(buf, sizeof buf, "%.*g", prec, v);
+    const double mag = std::fabs(v);
+    if (std::strchr(buf, 'e') && mag >= 1e-4 && mag < 1e15) /* 30, not 3e+01 */
+        std::snprintf(buf, sizeof buf, "%.*f", std::max(0, prec - 1 - static_cast<int>(std::floor(std::log10(mag)))), v);
     std::string s = buf;
     if (s.find_first_of(".e") == std::string::npos)
         s += ".0";
