@@ -268,6 +268,15 @@ TEST(SweepCli, EmitJobsGnuParallelAndCollectGiveTheSweepsSummary)
               std::string::npos)
         << slurp(dir / "stderr.txt");
 
+    /* tools/slurm-sweep.sh runs line SLURM_ARRAY_TASK_ID of the jobs file; collect then has that run only */
+    const std::string slurm = "SLURM_ARRAY_TASK_ID=3 bash " + std::string(MMSIM_SOURCE_DIR) + "/tools/slurm-sweep.sh " +
+                              jobs.string() + " 2>" + (dir / "slurm.txt").string();
+    ASSERT_EQ(std::system(slurm.c_str()), 0) << slurp(dir / "slurm.txt");
+    EXPECT_EQ(completes(d2).size(), 1u);
+    EXPECT_TRUE(fs::exists(d2 / "points/swap_device-zram_swappiness-200/seed-1/COMPLETE"));
+    EXPECT_EQ(mmsim("sweep " + file.string() + " --out " + d2.string() + " --collect --no-plots", dir), 1);
+    EXPECT_EQ(column(read_csv(d2 / "summary.csv"), 2, "runs"), "1");
+
     const std::string par = "parallel --will-cite -j 2 < " + jobs.string() + " 2>" + (dir / "parallel.txt").string();
     ASSERT_EQ(std::system(par.c_str()), 0) << slurp(dir / "parallel.txt");
     EXPECT_EQ(completes(d2).size(), 8u);
