@@ -3,6 +3,7 @@
 // one-line errors for bad sweep files (file:line, axis, value, allowed range).
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <string>
 
 #include "sweep_file.h"
@@ -204,4 +205,21 @@ TEST(SweepFileErrors, PlotsNameKnownMetricsAndAxes)
     EXPECT_NE(e.find(kPath + ":7: [[plot]] x = policy.swappines is not an axis"), std::string::npos) << e;
     e = error_of(head + "[[plot]]\nmetric = \"pswpin_pages\"\nx = \"policy.swappiness\"\nlines = \"run.seed\"\n");
     EXPECT_NE(e.find(kPath + ":8: [[plot]] lines = run.seed"), std::string::npos) << e;
+}
+
+/* Every shipped sweep file (sweeps/*.toml) parses and all its points are valid for its base scenario. */
+TEST(SweepFile, ShippedSweepFilesAreValid)
+{
+    size_t n = 0;
+    for (const auto &e : std::filesystem::directory_iterator(std::string(MMSIM_SOURCE_DIR) + "/sweeps")) {
+        if (e.path().extension() != ".toml")
+            continue;
+        SCOPED_TRACE(e.path().string());
+        EXPECT_NO_THROW({
+            SweepFile sf = load_sweep_file(e.path().string());
+            validate_points(sf, expand_points(sf));
+        });
+        n++;
+    }
+    EXPECT_GE(n, 1u);
 }
