@@ -86,7 +86,8 @@ def draw(plt, spec, meta, rows, path):
     groups = ordered_unique([tuple(r[k] for k in group_keys) for r in rows])
     fig, ax = plt.subplots(figsize=(7.5, 4.8))
     values = []
-    for g in groups:
+    styles = [("o", "-"), ("s", "--"), ("^", "-."), ("D", ":"), ("v", "-"), ("P", "--"), ("X", "-."), ("*", ":")]
+    for n, g in enumerate(groups):
         pts = []
         for r in rows:
             if tuple(r[k] for k in group_keys) != g:
@@ -107,7 +108,8 @@ def draw(plt, spec, meta, rows, path):
         errs = [p[2] if p[2] is not None else 0.0 for p in pts]
         ax.errorbar([p[0] for p in pts], [p[1] for p in pts],
                     yerr=errs if any(p[2] is not None for p in pts) else None,
-                    marker="o", capsize=3, label=label)
+                    marker=styles[n % len(styles)][0], linestyle=styles[n % len(styles)][1], capsize=3,
+                    markersize=7 - 1.5 * (n % 3), label=label)  # lines that coincide stay visible
     positive = [v for v in values if v > 0]
     log = spec.get("log")
     if log is None:
