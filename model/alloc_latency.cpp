@@ -74,7 +74,7 @@ void append_rows(std::string &out, const char *kind, const H &h)
         return;
     const coarse_bins &c = bins();
     std::vector<uint64_t> counts(c.lower.size(), 0);
-    for (unsigned i = H::index_of(h.min()); i <= H::index_of(h.max()); i++)
+    for (unsigned i = 0; i <= H::index_of(h.max()); i++)
         counts[c.bin_of[i]] += h.bucket_count(i);
     char line[160];
     for (size_t b = 0; b < counts.size(); b++) {

@@ -28,8 +28,6 @@ void latency_histogram::merge(const latency_histogram &o)
     sum_ += o.sum_;
     if (o.max_ > max_)
         max_ = o.max_;
-    if (o.min_ < min_)
-        min_ = o.min_;
 }
 
 uint64_t latency_histogram::percentile_ppm(uint32_t ppm) const
@@ -41,7 +39,7 @@ uint64_t latency_histogram::percentile_ppm(uint32_t ppm) const
     if (want < 1)
         want = 1;
     uint64_t seen = 0;
-    for (unsigned i = index_of(min_); i <= index_of(max_); i++) {
+    for (unsigned i = 0; i <= index_of(max_); i++) {
         seen += counts_[i];
         if (seen >= want) {
             uint64_t u = upper(i);

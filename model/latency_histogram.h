@@ -3,8 +3,8 @@
  * nanoseconds: values below 128 have a bucket each; above, every power of
  * two [2^m, 2^(m+1)) is cut into 64 equal buckets, so a bucket is at most
  * 1/64 (1.5625 %) of its lower bound wide. Recording is O(1) (a count
- * leading zeros and an increment), no sample is stored; count, sum, min and
- * max are exact. The whole uint64 range fits (3776 buckets, 30 KiB).
+ * leading zeros and an increment), no sample is stored; count, sum and max
+ * are exact. The whole uint64 range fits (3776 buckets, 30 KiB).
  */
 #ifndef MMSIM_MODEL_LATENCY_HISTOGRAM_H
 #define MMSIM_MODEL_LATENCY_HISTOGRAM_H
@@ -39,14 +39,11 @@ public:
         sum_ += v;
         if (v > max_)
             max_ = v;
-        if (v < min_)
-            min_ = v;
     }
     void merge(const latency_histogram &o);
 
     uint64_t count() const { return count_; }
-    uint64_t max() const { return count_ ? max_ : 0; }
-    uint64_t min() const { return count_ ? min_ : 0; }
+    uint64_t max() const { return max_; }
     double mean() const { return count_ ? (double)sum_ / (double)count_ : 0; }
     uint64_t bucket_count(unsigned i) const { return counts_[i]; }
 
@@ -60,9 +57,8 @@ public:
 private:
     std::array<uint64_t, kBuckets> counts_{};
     uint64_t count_ = 0;
-    unsigned __int128 sum_ = 0;
+    uint64_t sum_ = 0; /* wraps only past 584 years of summed latency */
     uint64_t max_ = 0;
-    uint64_t min_ = ~0ull;
 };
 
 } // namespace mmsim

@@ -57,6 +57,7 @@ private:
     uint64_t transact();
     void finish(bool killed);
     double local_s() const;
+    sc_core::sc_time local_time() const; /* SystemC time plus the quantum keeper's offset */
 
     Process spec_;
     uint32_t file_;
@@ -67,7 +68,6 @@ private:
     tlm::tlm_generic_payload gp_;
     mm_request req_;
     uint64_t page_ops_ = 0;
-    sc_core::sc_time last_start_; /* local time when the last transaction was issued */
     bool started_ = false, killed_ = false, exited_ = false;
     sc_core::sc_event kill_event_;
 };

@@ -334,6 +334,7 @@ void allocator_target::host_io_wait(void *ctx, mm_task *t)
         task->io_waits++;
         *task->delay = SC_ZERO_TIME;
         task->in_io_wait = true;
+        task->waited += wait_for;
         sc_core::wait(wait_for);
         task->in_io_wait = false;
     }

@@ -53,6 +53,8 @@ struct initiator_task {
     bool in_direct_reclaim = false;
     bool in_io_wait = false;
     sc_core::sc_time reclaim_begin;
+    /* simulated time this task spent in wait() inside transactions (host_io_wait, the only wait there) */
+    sc_core::sc_time waited;
     /* host_file_read marks when it submitted a page-cache fill's read (the allocation is done) */
     bool file_read_marked = false;
     sc_core::sc_time file_read_at;
