@@ -17,6 +17,10 @@
 namespace mmsim {
 namespace {
 
+/* every run gets --seed, which overrides a --set run.seed: seeds vary through `seeds` only */
+const char *const kSeedAxis = "run.seed cannot vary per point: list the seeds in seeds = [...] "
+                              "(every point runs once per seed)";
+
 struct Reader {
     std::string file;
 
@@ -207,6 +211,8 @@ void read_axes(const Reader &r, const toml::array &arr, SweepFile &sf)
         ax.line = r.line_of(*key);
         if (ax.key.empty())
             r.fail(ax.line, "[[axis]] key is empty");
+        if (ax.key == "run.seed")
+            r.fail(ax.line, kSeedAxis);
         for (const SweepAxis &other : sf.axes)
             if (other.key == ax.key)
                 r.fail(ax.line, "axis " + ax.key + " given twice (first at line " + std::to_string(other.line) + ")");
@@ -239,6 +245,9 @@ void read_points(const Reader &r, const toml::array &arr, SweepFile &sf)
     for (const toml::node &n : arr) {
         std::vector<SweepAssign> p;
         read_assigns(r, *n.as_table(), p, "[[point]]");
+        for (const SweepAssign &a : p)
+            if (a.key == "run.seed")
+                r.fail(a.value.line, kSeedAxis);
         for (const SweepAssign &a : p)
             for (const SweepAssign &f : sf.set)
                 if (a.key == f.key)

@@ -122,6 +122,12 @@ TEST(SweepFile, SeedsGivenOrTheBaseScenarios)
     EXPECT_NE(error_of("base = \"02-anon-swappiness-60.toml\"\nseeds = [1, 1]\n").find("given twice"),
               std::string::npos);
     EXPECT_NE(error_of("base = \"02-anon-swappiness-60.toml\"\nseeds = []\n").find("seeds"), std::string::npos);
+    /* mmsim run's --seed overrides --set run.seed: the seed is no axis */
+    EXPECT_NE(error_of("base = \"02-anon-swappiness-60.toml\"\n[[axis]]\nkey = \"run.seed\"\nvalues = [1]\n")
+                  .find(":3: run.seed cannot vary per point"),
+              std::string::npos);
+    EXPECT_NE(error_of("base = \"02-anon-swappiness-60.toml\"\n[[point]]\n\"run.seed\" = 4\n").find("seeds = [...]"),
+              std::string::npos);
 }
 
 TEST(SweepFile, FixedSetKeepsFileOrderAndValuesBecomeSetTexts)
