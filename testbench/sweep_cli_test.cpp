@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -212,6 +213,8 @@ TEST(SweepCli, KilledSweepResumesWithoutRerunningFinishedRuns)
 
     EXPECT_EQ(mmsim("sweep " + file.string() + " --out " + out.string() + " --jobs 1 --no-plots", dir), 0)
         << slurp(dir / "stderr.txt");
+    EXPECT_NE(slurp(dir / "stderr.txt").find("6/6 runs done, 0 running, 0 failed"), std::string::npos)
+        << slurp(dir / "stderr.txt");
     EXPECT_EQ(lines_of(out / "sweep.log") - logged, total - finished.size());
     const auto after = completes(out);
     EXPECT_EQ(after.size(), total);
@@ -295,6 +298,33 @@ TEST(SweepCli, EmitJobsGnuParallelAndCollectGiveTheSweepsSummary)
     EXPECT_EQ(column(s1, 1, "machine.swap_device") + "/" + column(s1, 2, "policy.swappiness"), "zram/200");
     EXPECT_EQ(column(s1, 4, "status"), "ok");
     EXPECT_NE(column(s1, 1, "alloc_latency_p99_ns_sd"), "<no column alloc_latency_p99_ns_sd>");
+
+    /* each summary cell is the mean (and sample sd) of the point's two runs in runs.csv */
+    const auto runs = read_csv(d1 / "runs.csv");
+    ASSERT_EQ(runs.size(), 9u);
+    size_t checked = 0;
+    for (size_t c = 0; c < s1[0].size(); c++) {
+        const std::string &m = s1[0][c];
+        if (m.size() < 3 || m.compare(m.size() - 3, 3, "_sd") == 0 || column(runs, 0, m).rfind("<no", 0) == 0 ||
+            m == "wall_time_s" || m == "status" || m == "machine.swap_device" || m == "policy.swappiness")
+            continue;
+        for (size_t p = 0; p < 4; p++) {
+            const std::string a = column(runs, 1 + 2 * p, m), b = column(runs, 2 + 2 * p, m);
+            if (a.empty() || b.empty()) { /* the mean of the runs where the figure applies */
+                if (a.empty() && b.empty())
+                    EXPECT_EQ(column(s1, 1 + p, m), "") << m;
+                else
+                    EXPECT_NEAR(std::stod(column(s1, 1 + p, m)), std::stod(a + b), 1e-9) << m;
+                continue;
+            }
+            const double x = std::stod(a), y = std::stod(b), mean = (x + y) / 2;
+            const double sd = std::sqrt((x - mean) * (x - mean) + (y - mean) * (y - mean));
+            EXPECT_NEAR(std::stod(column(s1, 1 + p, m)), mean, 1e-9 * std::fabs(mean) + 1e-12) << m;
+            EXPECT_NEAR(std::stod(column(s1, 1 + p, m + "_sd")), sd, 1e-9 * sd + 1e-12) << m;
+            checked++;
+        }
+    }
+    EXPECT_GE(checked, 4u * 15);
 
     /* nothing pending any more: an empty jobs file */
     ASSERT_EQ(mmsim("sweep " + file.string() + " --out " + d2.string() + " --emit-jobs " + jobs.string(), dir), 0);
