@@ -224,7 +224,7 @@ RunnerResult run_pending(const std::vector<const SweepRun *> &pending, size_t to
                                 : "time left unknown";
         std::fprintf(stderr, "mmsim sweep: %zu/%zu runs done, %zu running, %zu failed, %s elapsed, %s\n",
                      done_before + ok, total_runs, running.size(), res.failed, seconds_text(elapsed).c_str(),
-                     left ? eta.c_str() : "none left");
+                     res.interrupted ? "stopping" : left ? eta.c_str() : "none left");
     };
 
     for (;;) {
