@@ -258,7 +258,7 @@ TEST(SweepCli, EmitJobsGnuParallelAndCollectGiveTheSweepsSummary)
         << slurp(dir / "stderr.txt");
     EXPECT_EQ(lines_of(jobs), 8u);
     const std::string first = slurp(jobs).substr(0, slurp(jobs).find('\n'));
-    EXPECT_EQ(first.rfind(std::string(MMSIM_BIN) + " run " + kScenario + " --out " + d2.string() +
+    EXPECT_EQ(first.rfind(fs::canonical(MMSIM_BIN).string() + " run " + kScenario + " --out " + d2.string() +
                           "/points/swap_device-zram_swappiness-60/seed-1 --quiet --seed 1 --set scale=0.0625",
                           0),
               0u)
