@@ -1,5 +1,6 @@
 #include "top.h"
 
+#include <algorithm>
 #include <cinttypes>
 #include <filesystem>
 #include <fstream>
@@ -246,6 +247,8 @@ void top::finish(double wall_s)
     const run_recorder &r = *rec_;
     char buf[1024];
     std::string first_oom = r.first_oom_kill_s < 0 ? "null" : std::to_string(r.first_oom_kill_s);
+    /* exact (every swap-out), not only at the samples */
+    const uint64_t peak_swap = std::max(alloc_->peak_swap_used(), sampler_->peak_swap_used());
     std::snprintf(buf, sizeof buf,
                   "{\"scenario\": %s, \"duration_s\": %.6f, \"peak_swap_used_pages\": %" PRIu64
                   ", \"kswapd_wakes\": %" PRIu64 ", \"direct_reclaim_stalls\": %" PRIu64
@@ -253,13 +256,13 @@ void top::finish(double wall_s)
                   ", \"first_oom_kill_s\": %s, \"pswpout\": %" PRIu64 ", \"pswpin\": %" PRIu64
                   ", \"page_ops\": %" PRIu64 ", \"wall_s\": %.3f, \"end\": %s, \"swapin_tags_verified\": %" PRIu64
                   ", \"swapin_tags_lost\": %" PRIu64,
-                  json_string(sc_.name).c_str(), end_s, sampler_->peak_swap_used(), r.kswapd_wakes,
+                  json_string(sc_.name).c_str(), end_s, peak_swap, r.kswapd_wakes,
                   r.direct_reclaim_stalls, r.direct_reclaim_total_ms, r.direct_reclaim_longest_ms, r.oom_kills,
                   first_oom.c_str(), mm_event_count(n, PSWPOUT), mm_event_count(n, PSWPIN), page_ops(), wall_s,
                   json_string(sampler_->end_reason()).c_str(), alloc_->tags_verified(), alloc_->tags_lost());
     /* metrics.csv's figures, also in summary.json (null when empty; names already there are not repeated) */
     run_end e;
-    e.peak_swap_used_pages = sampler_->peak_swap_used();
+    e.peak_swap_used_pages = peak_swap;
     e.sim_time_s = end_s;
     e.wall_time_s = wall_s;
     std::vector<metric> m = collect_metrics(r, n, e);

@@ -283,6 +283,10 @@ void allocator_target::host_swap_write(void *ctx, mm_task *t, uint32_t pfn, uint
     uint32_t tag = a->tags_[pfn];
     a->charge(a->page_time_); /* the device reads the page out of DRAM */
     a->submit(tlm::TLM_WRITE_COMMAND, slot, tag, true);
+    mm_swapinfo si;
+    mm_si_swapinfo(a->node_, &si);
+    if (si.totalswap - si.freeswap > a->peak_swap_used_)
+        a->peak_swap_used_ = si.totalswap - si.freeswap;
 }
 
 void allocator_target::host_swap_read(void *ctx, mm_task *t, uint32_t slot, uint32_t pfn)

@@ -106,6 +106,8 @@ public:
     /* Pages held by the zram pool (kernel pages). */
     uint64_t zram_pool_pages() const { return zram_pool_.size(); }
     uint64_t transactions() const { return transactions_; }
+    /* The most swap slots in use at once (checked at every swap-out, where use grows). */
+    uint64_t peak_swap_used() const { return peak_swap_used_; }
 
     /*
      * mmsim run --check=N (issue 7): c_core's mm_check after every N-th transaction
@@ -162,6 +164,7 @@ private:
     initiator_task zram_task_{"zram", MM_OWNER_KERNEL_ID, 0};
     bool settling_ = false;
     uint64_t transactions_ = 0;
+    uint64_t peak_swap_used_ = 0;
     uint64_t check_every_ = 0, checks_run_ = 0;
     std::string check_failure_;
 };
