@@ -57,6 +57,8 @@ std::vector<metric> collect_metrics(const run_recorder &rec, const mm_node *n, c
     add("oom_kills_count", u64(rec.oom_kills));
     add("first_oom_kill_s", rec.first_oom_kill_s < 0 ? "" : fixed(rec.first_oom_kill_s, 9));
     add("peak_swap_used_mib", fixed((double)(end.peak_swap_used_pages * kPageBytes) / (1024.0 * 1024.0), 3));
+    add("free_mean_mib", fixed(end.free_mean_pages * (double)kPageBytes / (1024.0 * 1024.0), 3));
+    add("free_min_mib", fixed((double)(end.free_min_pages * kPageBytes) / (1024.0 * 1024.0), 3));
     add("sim_time_s", fixed(end.sim_time_s, 9));
     add("wall_time_s", fixed(end.wall_time_s, 3));
     return m;

@@ -24,6 +24,8 @@ struct metric {
 
 struct run_end {
     uint64_t peak_swap_used_pages = 0;
+    double free_mean_pages = 0;  /* over the samples: the memory kept free (held back) */
+    uint64_t free_min_pages = 0;
     double sim_time_s = 0;
     double wall_time_s = 0;
 };

@@ -54,6 +54,9 @@ void sampler::run()
         collect_sample(src_, last_, s);
         last_ = s;
         rows_++;
+        free_sum_ += s.nr_free_pages;
+        if (s.nr_free_pages < free_min_)
+            free_min_ = s.nr_free_pages;
         if (csv_) {
             std::fputs(timeseries_row(s).c_str(), csv_);
             std::fputc('\n', csv_);

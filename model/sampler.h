@@ -9,6 +9,7 @@
 #define MMSIM_MODEL_SAMPLER_H
 
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <string>
 
@@ -33,6 +34,9 @@ public:
     const sample &last() const { return last_; }
     uint64_t peak_swap_used() const { return peak_swap_used_; }
     uint64_t rows() const { return rows_; }
+    /* Free pages over the samples taken: mean and minimum (0 before the first sample). */
+    double free_mean() const { return rows_ ? (double)free_sum_ / (double)rows_ : 0; }
+    uint64_t free_min() const { return rows_ ? free_min_ : 0; }
     /* Why the run ended: "duration", "first_oom", "steady", "interrupted" (empty while running). */
     const std::string &end_reason() const { return end_reason_; }
 
@@ -47,6 +51,7 @@ private:
     bool progress_;
     sample last_;
     uint64_t peak_swap_used_ = 0, rows_ = 0;
+    uint64_t free_sum_ = 0, free_min_ = UINT64_MAX;
     bool interrupted_ = false;
     std::string end_reason_;
     sc_core::sc_time steady_since_;
