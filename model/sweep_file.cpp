@@ -317,7 +317,7 @@ const std::vector<std::string> &sweep_metric_names()
         "major_fault_latency_p99_ns", "direct_reclaim_stalls_count", "direct_reclaim_total_ms",
         "direct_reclaim_longest_ms", "pswpout_pages", "pswpin_pages", "pgmajfault_count",
         "reclaimed_kswapd_pages", "reclaimed_direct_pages", "kswapd_share_ratio", "oom_kills_count",
-        "first_oom_kill_s", "peak_swap_used_mib", "sim_time_s"};
+        "first_oom_kill_s", "peak_swap_used_mib", "free_mean_mib", "free_min_mib", "sim_time_s"};
     return names;
 }
 

@@ -69,7 +69,8 @@ SweepFile load_sweep_file(const std::string &path);
 /* The same from text; path names it in messages and resolves `base`. */
 SweepFile parse_sweep_file(const std::string &text, const std::string &path);
 
-/* The metrics the plots may name: metrics.csv's rows (docs/outputs.md) but wall_time_s. */
+/* The metrics the plots may name: metrics.csv's rows (docs/outputs.md, model/run_metrics.cpp) but
+   wall_time_s, in their order. test_sweep checks the list against a real run's metrics.csv. */
 const std::vector<std::string> &sweep_metric_names();
 
 } // namespace mmsim

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "run_cli.h"
+#include "sweep_file.h"
 
 namespace fs = std::filesystem;
 using mmsim_test::slurp;
@@ -35,7 +36,7 @@ fs::path write_sweep(const fs::path &dir, const std::string &name, const std::st
 }
 
 // mmsim ARGS with stderr to dir/stderr.txt; the exit status.
-int mmsim(const std::string &args, const fs::path &dir) { return mmsim_test::run_mmsim(args, dir); }
+int mmsim_cmd(const std::string &args, const fs::path &dir) { return mmsim_test::run_mmsim(args, dir); }
 
 // Starts mmsim with argv in the background, stderr to err; its pid.
 pid_t start_mmsim(const std::vector<std::string> &args, const fs::path &err)
@@ -171,7 +172,7 @@ TEST(SweepCli, BadSweepFilesFailBeforeAnyRun)
         SCOPED_TRACE(c.name);
         const fs::path file = write_sweep(dir, std::string(c.name) + ".toml", c.body);
         const fs::path out = dir / (std::string("out_") + c.name);
-        EXPECT_EQ(mmsim("sweep " + file.string() + " --out " + out.string() + " --jobs 1", dir), 2);
+        EXPECT_EQ(mmsim_cmd("sweep " + file.string() + " --out " + out.string() + " --jobs 1", dir), 2);
         const std::string err = slurp(dir / "stderr.txt");
         EXPECT_EQ(std::count(err.begin(), err.end(), '\n'), 1) << err;
         EXPECT_EQ(err.rfind("mmsim sweep: " + file.string(), 0), 0u) << err;
@@ -211,7 +212,7 @@ TEST(SweepCli, KilledSweepResumesWithoutRerunningFinishedRuns)
     ASSERT_EQ(summary.size(), 4u); /* header + 3 points */
     EXPECT_EQ(slurp(out / "runs.csv").find(",failed,"), std::string::npos) << "an interrupted run is not failed";
 
-    EXPECT_EQ(mmsim("sweep " + file.string() + " --out " + out.string() + " --jobs 1 --no-plots", dir), 0)
+    EXPECT_EQ(mmsim_cmd("sweep " + file.string() + " --out " + out.string() + " --jobs 1 --no-plots", dir), 0)
         << slurp(dir / "stderr.txt");
     EXPECT_NE(slurp(dir / "stderr.txt").find("6/6 runs done, 0 running, 0 failed"), std::string::npos)
         << slurp(dir / "stderr.txt");
@@ -229,7 +230,7 @@ TEST(SweepCli, KilledSweepResumesWithoutRerunningFinishedRuns)
         EXPECT_EQ(column(summary, r, "runs"), "2");
     }
     /* and a third time nothing runs */
-    EXPECT_EQ(mmsim("sweep " + file.string() + " --out " + out.string() + " --jobs 1 --no-plots", dir), 0);
+    EXPECT_EQ(mmsim_cmd("sweep " + file.string() + " --out " + out.string() + " --jobs 1 --no-plots", dir), 0);
     EXPECT_EQ(lines_of(out / "sweep.log"), logged + total - finished.size());
     fs::remove_all(dir);
 }
@@ -250,11 +251,11 @@ TEST(SweepCli, EmitJobsGnuParallelAndCollectGiveTheSweepsSummary)
                                       "[[plot]]\nmetric = \"pswpout_pages\"\nx = \"policy.swappiness\"\n"
                                       "lines = \"machine.swap_device\"\n");
     const fs::path d1 = dir / "d1", d2 = dir / "d2", jobs = dir / "jobs.txt";
-    ASSERT_EQ(mmsim("sweep " + file.string() + " --out " + d1.string() + " --jobs 2 --quiet", dir), 0)
+    ASSERT_EQ(mmsim_cmd("sweep " + file.string() + " --out " + d1.string() + " --jobs 2 --quiet", dir), 0)
         << slurp(dir / "stderr.txt");
     EXPECT_TRUE(fs::exists(d1 / "report.md"));
 
-    ASSERT_EQ(mmsim("sweep " + file.string() + " --out " + d2.string() + " --emit-jobs " + jobs.string(), dir), 0)
+    ASSERT_EQ(mmsim_cmd("sweep " + file.string() + " --out " + d2.string() + " --emit-jobs " + jobs.string(), dir), 0)
         << slurp(dir / "stderr.txt");
     EXPECT_EQ(lines_of(jobs), 8u);
     const std::string first = slurp(jobs).substr(0, slurp(jobs).find('\n'));
@@ -266,7 +267,7 @@ TEST(SweepCli, EmitJobsGnuParallelAndCollectGiveTheSweepsSummary)
     EXPECT_TRUE(completes(d2).empty()) << "--emit-jobs ran something";
 
     /* collect before anything ran: every run missing, exit 1 */
-    EXPECT_EQ(mmsim("sweep " + file.string() + " --out " + d2.string() + " --collect --no-plots", dir), 1);
+    EXPECT_EQ(mmsim_cmd("sweep " + file.string() + " --out " + d2.string() + " --collect --no-plots", dir), 1);
     EXPECT_NE(slurp(dir / "stderr.txt").find("missing: points/swap_device-hdd_swappiness-200/seed-2"),
               std::string::npos)
         << slurp(dir / "stderr.txt");
@@ -277,13 +278,13 @@ TEST(SweepCli, EmitJobsGnuParallelAndCollectGiveTheSweepsSummary)
     ASSERT_EQ(std::system(slurm.c_str()), 0) << slurp(dir / "slurm.txt");
     EXPECT_EQ(completes(d2).size(), 1u);
     EXPECT_TRUE(fs::exists(d2 / "points/swap_device-zram_swappiness-200/seed-1/COMPLETE"));
-    EXPECT_EQ(mmsim("sweep " + file.string() + " --out " + d2.string() + " --collect --no-plots", dir), 1);
+    EXPECT_EQ(mmsim_cmd("sweep " + file.string() + " --out " + d2.string() + " --collect --no-plots", dir), 1);
     EXPECT_EQ(column(read_csv(d2 / "summary.csv"), 2, "runs"), "1");
 
     const std::string par = "parallel --will-cite -j 2 < " + jobs.string() + " 2>" + (dir / "parallel.txt").string();
     ASSERT_EQ(std::system(par.c_str()), 0) << slurp(dir / "parallel.txt");
     EXPECT_EQ(completes(d2).size(), 8u);
-    ASSERT_EQ(mmsim("sweep " + file.string() + " --out " + d2.string() + " --collect --no-plots", dir), 0)
+    ASSERT_EQ(mmsim_cmd("sweep " + file.string() + " --out " + d2.string() + " --collect --no-plots", dir), 0)
         << slurp(dir / "stderr.txt");
 
     const auto s1 = read_csv(d1 / "summary.csv"), s2 = read_csv(d2 / "summary.csv");
@@ -291,6 +292,16 @@ TEST(SweepCli, EmitJobsGnuParallelAndCollectGiveTheSweepsSummary)
     EXPECT_EQ(without_column(s1, "wall_time_s"), without_column(s2, "wall_time_s"));
     EXPECT_EQ(without_column(read_csv(d1 / "runs.csv"), "wall_time_s"),
               without_column(read_csv(d2 / "runs.csv"), "wall_time_s"));
+    /* the metrics a [[plot]] may name (checked before any run) are exactly metrics.csv's rows */
+    std::vector<std::string> names = mmsim::sweep_metric_names();
+    names.push_back("wall_time_s");
+    std::vector<std::string> in_csv;
+    for (const auto &row : read_csv(d1 / "points/swap_device-zram_swappiness-60/seed-1/metrics.csv"))
+        in_csv.push_back(row[0]);
+    ASSERT_FALSE(in_csv.empty());
+    in_csv.erase(in_csv.begin()); /* header */
+    EXPECT_EQ(names, in_csv) << "update sweep_metric_names() in model/sweep_file.cpp";
+
     EXPECT_EQ(s1[0][0], "machine.swap_device");
     EXPECT_EQ(s1[0][1], "policy.swappiness");
     EXPECT_EQ(s1[0][2], "runs");
@@ -327,7 +338,7 @@ TEST(SweepCli, EmitJobsGnuParallelAndCollectGiveTheSweepsSummary)
     EXPECT_GE(checked, 4u * 15);
 
     /* nothing pending any more: an empty jobs file */
-    ASSERT_EQ(mmsim("sweep " + file.string() + " --out " + d2.string() + " --emit-jobs " + jobs.string(), dir), 0);
+    ASSERT_EQ(mmsim_cmd("sweep " + file.string() + " --out " + d2.string() + " --emit-jobs " + jobs.string(), dir), 0);
     EXPECT_EQ(lines_of(jobs), 0u);
     fs::remove_all(dir);
 }
@@ -364,7 +375,7 @@ TEST(SweepCli, FailedRunIsReportedAndTheOthersComplete)
     EXPECT_TRUE(fs::exists(victim / "FAILED"));
 
     const size_t logged = lines_of(out / "sweep.log");
-    EXPECT_EQ(mmsim("sweep " + file.string() + " --out " + out.string() + " --jobs 2 --no-plots --quiet", dir), 0)
+    EXPECT_EQ(mmsim_cmd("sweep " + file.string() + " --out " + out.string() + " --jobs 2 --no-plots --quiet", dir), 0)
         << slurp(dir / "stderr.txt");
     EXPECT_EQ(lines_of(out / "sweep.log"), logged + 1);
     EXPECT_EQ(column(read_csv(out / "summary.csv"), 2, "status"), "ok");
