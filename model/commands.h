@@ -5,3 +5,4 @@
 
 int cli_zoneinfo(int argc, char **argv);
 int cli_run(int argc, char **argv);
+int cli_sweep(int argc, char **argv);

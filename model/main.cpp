@@ -21,6 +21,8 @@ const Command kCommands[] = {
      "zoneinfo --ram SIZE [--layout single|x86_64] [--zone NAME:managed=PAGES[,spanned=PAGES]"
      "[,present=PAGES] ...] [--min-free-kbytes N] [--watermark-scale-factor N] [--thp always|never]"},
     {"run", cli_run, "run SCENARIO --out DIR [--seed N] [--set key=value ...] [--check[=N] | --no-check] [--quiet]"},
+    {"sweep", cli_sweep,
+     "sweep SWEEPFILE --out DIR [--jobs N] [--emit-jobs FILE] [--collect] [--quiet] [--no-plots]"},
 };
 
 void usage(FILE *f)

@@ -7,6 +7,7 @@
  * key has one definition, one range and one message.
  */
 #include "scenario.h"
+#include "toml_text.h"
 
 #include <cerrno>
 #include <cmath>
@@ -741,6 +742,11 @@ void validate_scenario(const Scenario &s)
         if (p.kernel.rate > 0 && sum <= 0)
             fail(w, key + ".kernel.order_weights are all 0: at least one order 0..10 needs a weight > 0");
     }
+}
+
+toml::table parse_toml_text(const std::string &text, const std::string &source)
+{
+    return parse_toml(text, source);
 }
 
 Scenario load_scenario(const std::string &path)

@@ -9,6 +9,7 @@ pkgs=(
   libtomlplusplus-dev
   python3 python3-matplotlib python3-numpy
   gtkwave
+  parallel
 )
 missing=()
 for p in "${pkgs[@]}"; do
