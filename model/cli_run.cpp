@@ -159,6 +159,10 @@ int cli_run(int argc, char **argv)
         double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
         if (check_every)
             t.allocator().run_check(); /* --check: at the end too */
+        /* after sc_stop: processes running ahead of the last sample (quantum keeper) may still have logged
+           events, so the interruption is written here to be the last row */
+        if (t.sampler0().interrupted())
+            t.recorder().row(sc_core::sc_time_stamp(), "interrupted", "mmsim", t.sampler0().stop_signal());
         if (!t.allocator().check_failure().empty())
             t.recorder().row(sc_core::sc_time_stamp(), "check_failed", "mm_check",
                              (int64_t)t.allocator().transactions());

@@ -82,7 +82,7 @@ void sampler::run()
         if (g_stop_signal) {
             interrupted_ = true;
             end_reason_ = "interrupted";
-            src_.rec->row(s.time, "interrupted", "mmsim", g_stop_signal);
+            stop_signal_ = g_stop_signal; /* the event row is written after sc_stop: see last_row() */
             break;
         }
         if (run_.stop == StopCondition::first_oom && src_.rec->oom_kills > 0) {

@@ -31,6 +31,7 @@ public:
             vcd_tracer *vcd, bool progress);
 
     bool interrupted() const { return interrupted_; }
+    int stop_signal() const { return stop_signal_; }
     const sample &last() const { return last_; }
     uint64_t peak_swap_used() const { return peak_swap_used_; }
     uint64_t rows() const { return rows_; }
@@ -53,6 +54,7 @@ private:
     uint64_t peak_swap_used_ = 0, rows_ = 0;
     uint64_t free_sum_ = 0, free_min_ = UINT64_MAX;
     bool interrupted_ = false;
+    int stop_signal_ = 0;
     std::string end_reason_;
     sc_core::sc_time steady_since_;
     bool steady_run_ = false;
