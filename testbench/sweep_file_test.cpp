@@ -213,11 +213,11 @@ TEST(SweepFileErrors, PlotsNameKnownMetricsAndAxes)
     EXPECT_NE(e.find(kPath + ":8: [[plot]] lines = run.seed"), std::string::npos) << e;
 }
 
-/* Every shipped sweep file (sweeps/*.toml) parses and all its points are valid for its base scenario. */
+/* Every shipped sweep file (scenarios/sweeps/*.toml) parses and all its points are valid for its base scenario. */
 TEST(SweepFile, ShippedSweepFilesAreValid)
 {
     size_t n = 0;
-    for (const auto &e : std::filesystem::directory_iterator(std::string(MMSIM_SOURCE_DIR) + "/sweeps")) {
+    for (const auto &e : std::filesystem::directory_iterator(std::string(MMSIM_SOURCE_DIR) + "/scenarios/sweeps")) {
         if (e.path().extension() != ".toml")
             continue;
         SCOPED_TRACE(e.path().string());
