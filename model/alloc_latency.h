@@ -26,8 +26,14 @@ const char *to_string(alloc_kind k);
 
 struct alloc_latency {
     latency_histogram by_kind[(unsigned)alloc_kind::count];
+    /* all kinds, corrected for coordinated omission: a stalled stream's missed requests count too */
+    latency_histogram response;
 
-    void record(alloc_kind k, uint64_t ns) { by_kind[(unsigned)k].record(ns); }
+    void record(alloc_kind k, uint64_t ns, uint64_t interval_ns)
+    {
+        by_kind[(unsigned)k].record(ns);
+        response.record_corrected(ns, interval_ns);
+    }
     const latency_histogram &of(alloc_kind k) const { return by_kind[(unsigned)k]; }
     latency_histogram all() const;
 };

@@ -18,6 +18,32 @@ uint64_t latency_histogram::upper(unsigned i)
     return lower(i) + ((1ull << shift) - 1);
 }
 
+void latency_histogram::record_corrected(uint64_t v, uint64_t interval)
+{
+    record(v);
+    if (interval == 0 || v <= interval)
+        return;
+    /* the missed requests are v - k * interval for k = 1 .. kmax (each >= interval) */
+    const uint64_t kmax = (v - interval) / interval;
+    uint64_t k = 1;
+    while (k <= kmax) {
+        const uint64_t x = v - k * interval;
+        const unsigned b = index_of(x);
+        const uint64_t lo = lower(b);
+        /* every k' >= k whose value stays in bucket b: v - k' * interval >= lo */
+        uint64_t last = (v - lo) / interval;
+        if (last > kmax)
+            last = kmax;
+        const uint64_t n = last - k + 1;
+        counts_[b] += n;
+        count_ += n;
+        sum_ += n * v - interval * ((k + last) * n / 2);
+        if (x > max_)
+            max_ = x;
+        k = last + 1;
+    }
+}
+
 void latency_histogram::merge(const latency_histogram &o)
 {
     if (!o.count_)

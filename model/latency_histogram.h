@@ -40,6 +40,12 @@ public:
         if (v > max_)
             max_ = v;
     }
+    /*
+     * HdrHistogram's recordValueWithExpectedInterval: v, and for a stream that issues one
+     * request every `interval` and could not while this one took v, the requests it missed:
+     * v - interval, v - 2 interval, ... down to interval (coordinated omission). O(buckets).
+     */
+    void record_corrected(uint64_t v, uint64_t interval);
     void merge(const latency_histogram &o);
 
     uint64_t count() const { return count_; }

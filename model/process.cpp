@@ -1,5 +1,7 @@
 #include "process.h"
 
+#include <cmath>
+
 #include <cassert>
 
 #include "run_recorder.h"
@@ -61,6 +63,9 @@ uint64_t process::transact()
 
 sc_time process::local_time() const { return sc_core::sc_time_stamp() + qk_.get_local_time(); }
 
+/* The stream's period in ns: what the coordinated-omission correction of the response latency needs. */
+static uint64_t interval_ns(const page_op &op) { return (uint64_t)std::llround(op.period * 1e9); }
+
 /* One workload operation; returns false when the process was OOM-killed. */
 bool process::issue(const page_op &op, double now_s)
 {
@@ -75,9 +80,9 @@ bool process::issue(const page_op &op, double now_s)
             page_ops_++;
             /* a fault that allocated: first touch (minor) or swap-in (major) */
             if (req_.fault == MM_FAULT_MINOR)
-                rec_.latency.record(alloc_kind::anon_fault, ns);
+                rec_.latency.record(alloc_kind::anon_fault, ns, interval_ns(op));
             else if (req_.fault == MM_FAULT_MAJOR)
-                rec_.latency.record(alloc_kind::swap_in, ns);
+                rec_.latency.record(alloc_kind::swap_in, ns, interval_ns(op));
             else if (req_.fault == MM_FAULT_KILLED)
                 return false;
         }
@@ -96,7 +101,7 @@ bool process::issue(const page_op &op, double now_s)
                 /* a page-cache fill counts up to its allocation: the file read is submitted right after */
                 if (task_.file_read_marked)
                     ns -= (local_time() - task_.file_read_at).value();
-                rec_.latency.record(alloc_kind::file_fill, ns);
+                rec_.latency.record(alloc_kind::file_fill, ns, interval_ns(op));
             }
         }
         return req_.fault != MM_FAULT_KILLED;
@@ -107,7 +112,7 @@ bool process::issue(const page_op &op, double now_s)
         {
             uint64_t ns = transact();
             if (req_.alloc.status == MM_ALLOC_OK)
-                rec_.latency.record(alloc_kind::kernel, ns);
+                rec_.latency.record(alloc_kind::kernel, ns, interval_ns(op));
         }
         page_ops_++;
         wl_.allocated(op, req_.alloc.status == MM_ALLOC_OK ? req_.alloc.pfn : ~0u, now_s);
@@ -119,7 +124,7 @@ bool process::issue(const page_op &op, double now_s)
         {
             uint64_t ns = transact();
             if (req_.alloc.status == MM_ALLOC_OK)
-                rec_.latency.record(alloc_kind::exact, ns);
+                rec_.latency.record(alloc_kind::exact, ns, interval_ns(op));
         }
         page_ops_++;
         wl_.allocated(op, req_.alloc.status == MM_ALLOC_OK ? req_.pfn : ~0u, now_s);

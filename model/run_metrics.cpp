@@ -40,6 +40,12 @@ std::vector<metric> collect_metrics(const run_recorder &rec, const mm_node *n, c
     add("alloc_latency_p99_ns", pct(all, 990000));
     add("alloc_latency_p999_ns", pct(all, 999000));
     add("alloc_latency_max_ns", any ? u64(all.max()) : "");
+    const latency_histogram &resp = rec.latency.response;
+    add("alloc_response_p50_ns", pct(resp, 500000));
+    add("alloc_response_p90_ns", pct(resp, 900000));
+    add("alloc_response_p99_ns", pct(resp, 990000));
+    add("alloc_response_p999_ns", pct(resp, 999000));
+    add("alloc_response_max_ns", resp.count() ? u64(resp.max()) : "");
     const latency_histogram &major = rec.latency.of(alloc_kind::swap_in);
     add("major_fault_count", u64(major.count()));
     add("major_fault_latency_p99_ns", pct(major, 990000));

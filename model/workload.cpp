@@ -182,6 +182,8 @@ page_op workload::next(double now_s)
     default:
         break;
     }
+    if (s >= 0 && s != S_FREE)
+        op.period = st_[s].period;
     return op;
 }
 

@@ -33,6 +33,7 @@ struct page_op {
     unsigned order = 0;     /* kernel allocations */
     uint64_t size_pages = 0;/* exact allocations */
     uint32_t pfn = 0;       /* frees */
+    double period = 0;      /* s between operations of its stream (0: not a rate stream, e.g. frees) */
 };
 
 class workload {

@@ -138,12 +138,12 @@ TEST(LatencyHistogram, MergeEqualsRecordingEverything)
 TEST(AllocLatency, HistCsvHasLogBinsPerKindSortedAndSummingToAll)
 {
     alloc_latency lat;
-    lat.record(alloc_kind::anon_fault, 600);
-    lat.record(alloc_kind::anon_fault, 610);
-    lat.record(alloc_kind::swap_in, 80000);
-    lat.record(alloc_kind::kernel, 150);
-    lat.record(alloc_kind::exact, 3);
-    lat.record(alloc_kind::file_fill, 1000000000);
+    lat.record(alloc_kind::anon_fault, 600, 0);
+    lat.record(alloc_kind::anon_fault, 610, 0);
+    lat.record(alloc_kind::swap_in, 80000, 0);
+    lat.record(alloc_kind::kernel, 150, 0);
+    lat.record(alloc_kind::exact, 3, 0);
+    lat.record(alloc_kind::file_fill, 1000000000, 0);
     std::istringstream in(mmsim::latency_hist_csv(lat));
     std::string line;
     ASSERT_TRUE(std::getline(in, line));
@@ -182,4 +182,35 @@ TEST(AllocLatency, HistCsvHasLogBinsPerKindSortedAndSummingToAll)
     EXPECT_EQ(kinds, (std::vector<std::string>{"all", "anon_fault", "exact", "file_fill", "kernel", "swap_in"}));
     EXPECT_EQ(all, 6u);
     EXPECT_EQ(per_kind, 6u);
+}
+
+/* Coordinated-omission correction: the same counts, sum and max as recording every missed request one by one. */
+TEST(LatencyHistogram, CorrectedRecordingEqualsRecordingEachMissedRequest)
+{
+    latency_histogram h;
+    h.record_corrected(1000, 100); // 1000, 900, ..., 100
+    EXPECT_EQ(h.count(), 10u);
+    EXPECT_DOUBLE_EQ(h.mean(), 550.0);
+    EXPECT_EQ(h.max(), 1000u);
+    EXPECT_EQ(h.percentile_ppm(500000), latency_histogram::upper(latency_histogram::index_of(500))); // 503
+    latency_histogram fast;
+    fast.record_corrected(80, 100); // faster than its interval: nothing was missed
+    EXPECT_EQ(fast.count(), 1u);
+
+    std::mt19937_64 rng(7);
+    latency_histogram a, b;
+    for (int i = 0; i < 300; i++) {
+        uint64_t interval = 1 + rng() % 20000;
+        uint64_t v = rng() % 50000000;
+        a.record_corrected(v, interval);
+        b.record(v);
+        if (v > interval)
+            for (uint64_t m = v - interval; m >= interval; m -= interval)
+                b.record(m);
+    }
+    EXPECT_EQ(a.count(), b.count());
+    EXPECT_EQ(a.max(), b.max());
+    EXPECT_DOUBLE_EQ(a.mean(), b.mean());
+    for (unsigned i = 0; i < latency_histogram::kBuckets; i++)
+        ASSERT_EQ(a.bucket_count(i), b.bucket_count(i)) << "bucket " << i;
 }
