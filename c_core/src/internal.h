@@ -177,6 +177,7 @@ struct mm_node {
 	/* asynchronous swap-out (vmscan.c / writeback.c) */
 	uint64_t wb_inflight[2];         /* folios under reclaim writeback (anon, file) */
 	uint64_t wb_rotated[2];          /* written and freed, not yet found by a scan (anon, file) */
+	uint64_t wb_met[2];              /* under writeback and already met by a scan (activated) */
 	int nr_writeback_throttled;      /* pgdat->nr_writeback_throttled */
 	uint64_t nr_reclaim_start;       /* pgdat->nr_reclaim_start */
 	uint64_t nr_throttled_written;   /* NR_THROTTLED_WRITTEN */

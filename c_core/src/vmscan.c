@@ -373,7 +373,8 @@ keep:
  * tail (wb_rotated): the scan finds them and they count as its progress (their
  * PGSTEAL was counted at completion). Folios still under writeback were put
  * back at the head after their pageout: the scan meets them again once the
- * inactive list is no longer than they are (shrink_folio_list's cases 1 and 2).
+ * inactive list is no longer than they are (shrink_folio_list's cases 1 and 2),
+ * and activates them: each is met once.
  */
 static void scan_writeback_tail(struct mm_node *n, struct scan_control *sc, enum lru_list lru,
 				uint64_t *nr_to_scan, uint64_t *found_out, uint64_t *met_out, struct reclaim_stat *st)
@@ -385,10 +386,11 @@ static void scan_writeback_tail(struct mm_node *n, struct scan_control *sc, enum
 	uint64_t found = n->wb_rotated[file] < *nr_to_scan ? n->wb_rotated[file] : *nr_to_scan;
 	n->wb_rotated[file] -= found;
 	*nr_to_scan -= found;
-	uint64_t inflight = n->wb_inflight[file], met = 0;
-	if (inflight && inflight >= n->lruvec.nr_pages[lru])
-		met = inflight < *nr_to_scan ? inflight : *nr_to_scan;
+	uint64_t unmet = n->wb_inflight[file] - n->wb_met[file], met = 0;
+	if (unmet && unmet >= n->lruvec.nr_pages[lru])
+		met = unmet < *nr_to_scan ? unmet : *nr_to_scan;
 	*nr_to_scan -= met;
+	n->wb_met[file] += met; /* activate_locked: not met again before they complete */
 	if (met && sc->kswapd && n->pgdat_writeback) {
 		st->nr_immediate += met; /* case 1: cycling faster than written */
 		mod_stat(n, NR_VMSCAN_IMMEDIATE, (int64_t)met);

@@ -36,6 +36,8 @@ bool folio_end_writeback(struct mm_node *n, struct mm_task *t, uint32_t pfn)
 	p->writeback = 0;
 	mod_stat(n, NR_WRITEBACK, -1);
 	n->wb_inflight[file]--;
+	if (n->wb_met[file])
+		n->wb_met[file]--; /* the met folios are the oldest writes: they complete first */
 	struct zone *z = pfn_zone(n, pfn);
 	if (z)
 		z->nr_writeback[file]--;
