@@ -31,6 +31,9 @@ mm_config make_mm_config(const Scenario &s)
     cfg.swappiness = (unsigned)s.policy.swappiness;
     cfg.swap_pages = s.machine.swap_bytes / kPageBytes;
     cfg.swap_rotational = s.machine.swap_device == SwapDevice::hdd;
+    /* zram_write_page compresses inline: swap-out to zram is synchronous in either mode */
+    cfg.swap_writeout_async = s.machine.swap_writeout == SwapWriteout::async &&
+                              s.machine.swap_device != SwapDevice::zram;
     cfg.exact_policy = s.policy.exact_policy == ExactPolicy::fit_and_free ? MM_EXACT_FIT_AND_FREE : MM_EXACT_KERNEL;
     size_t owners = s.processes.size() + s.files.size() + 8;
     if (cfg.max_owners < owners)
@@ -96,6 +99,7 @@ top::top(sc_core::sc_module_name name, const Scenario &s, const top_options &opt
         throw std::runtime_error(std::string("machine: ") + e.what());
     }
     alloc_->set_observer(rec_.get());
+    alloc_->set_request_limits(prof.nr_requests, disk_prof.nr_requests);
     uint64_t frames = 0;
     std::vector<std::string> zone_names;
     for (int z = 0; z < MM_MAX_NR_ZONES; z++) {
