@@ -247,7 +247,15 @@ void top::finish(double wall_s)
             throw std::runtime_error("cannot write " + d + "/proc/");
     }
     const run_recorder &r = *rec_;
-    char buf[1024];
+    /* processes throttle and wait for device requests only inside direct reclaim */
+    uint64_t dr_throttles = 0;
+    sc_core::sc_time dr_throttle, dr_request_wait;
+    for (const auto &p : procs_) {
+        dr_throttles += p->task().throttles;
+        dr_throttle += p->task().throttle_time;
+        dr_request_wait += p->task().request_wait_time;
+    }
+    char buf[1536];
     std::string first_oom = r.first_oom_kill_s < 0 ? "null" : std::to_string(r.first_oom_kill_s);
     std::snprintf(buf, sizeof buf,
                   "{\"scenario\": %s, \"duration_s\": %.6f, \"peak_swap_used_pages\": %" PRIu64
@@ -255,11 +263,16 @@ void top::finish(double wall_s)
                   ", \"direct_reclaim_total_ms\": %.3f, \"direct_reclaim_longest_ms\": %.3f, \"oom_kills\": %" PRIu64
                   ", \"first_oom_kill_s\": %s, \"pswpout\": %" PRIu64 ", \"pswpin\": %" PRIu64
                   ", \"page_ops\": %" PRIu64 ", \"wall_s\": %.3f, \"end\": %s, \"swapin_tags_verified\": %" PRIu64
-                  ", \"swapin_tags_lost\": %" PRIu64 "}\n",
+                  ", \"swapin_tags_lost\": %" PRIu64 ", \"swap_writeout\": \"%s\", \"direct_reclaim_throttles\": %" PRIu64
+                  ", \"direct_reclaim_throttle_ms\": %.3f, \"direct_reclaim_request_wait_ms\": %.3f"
+                  ", \"kswapd_throttles\": %" PRIu64 ", \"kswapd_throttle_ms\": %.3f}\n",
                   json_string(sc_.name).c_str(), end_s, sampler_->peak_swap_used(), r.kswapd_wakes,
                   r.direct_reclaim_stalls, r.direct_reclaim_total_ms, r.direct_reclaim_longest_ms, r.oom_kills,
                   first_oom.c_str(), mm_event_count(n, PSWPOUT), mm_event_count(n, PSWPIN), page_ops(), wall_s,
-                  json_string(sampler_->end_reason()).c_str(), alloc_->tags_verified(), alloc_->tags_lost());
+                  json_string(sampler_->end_reason()).c_str(), alloc_->tags_verified(), alloc_->tags_lost(),
+                  alloc_->async_writeout() ? "async" : "sync", dr_throttles, dr_throttle.to_seconds() * 1e3,
+                  dr_request_wait.to_seconds() * 1e3, kswapd_->task().throttles,
+                  kswapd_->task().throttle_time.to_seconds() * 1e3);
     if (!write_text(d + "/summary.json", buf))
         throw std::runtime_error("cannot write " + d + "/summary.json");
 }

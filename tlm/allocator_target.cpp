@@ -304,8 +304,9 @@ void allocator_target::submit_writeback(uint32_t pfn, uint64_t address, uint32_t
         /* blk_mq_get_tag sleeps until enough requests completed */
         auto it = std::next(inflight.begin(), (long)(inflight.size() - nr_requests_[swap]));
         sc_time wait_for = *it - local;
-        *current_->delay += wait_for;
+        *current_->delay += wait_for; /* slept in the batch's io_wait */
         current_->request_wait_time += wait_for;
+        current_->request_waited = true;
         inflight.erase(inflight.begin(), std::next(it));
     }
     sc_time done = submit(tlm::TLM_WRITE_COMMAND, address, tag, swap, false);
@@ -405,7 +406,16 @@ void allocator_target::host_io_wait(void *ctx, mm_task *t)
         task->in_io_wait = true;
         sc_core::wait(wait_for);
         task->in_io_wait = false;
+    } else if (task->request_waited && !a->instant_ && *task->delay > SC_ZERO_TIME) {
+        /* async swap-out: the submissions' sleep for a free request becomes simulated time now,
+           so that other tasks see the device as busy as it is */
+        sc_time d = *task->delay;
+        *task->delay = SC_ZERO_TIME;
+        task->in_io_wait = true;
+        sc_core::wait(d);
+        task->in_io_wait = false;
     }
+    task->request_waited = false;
     a->current_ = task;
 }
 

@@ -53,6 +53,7 @@ struct initiator_task {
     sc_core::sc_time io_wait_time;        /* total time spent in io_wait */
     uint64_t io_waits = 0;
     sc_core::sc_time request_wait_time;   /* async swap-out: waiting for a free device request */
+    bool request_waited = false;          /* since its last io_wait */
     sc_core::sc_time throttle_time;       /* total time spent in reclaim_throttle */
     uint64_t throttles = 0;
     bool in_throttle = false;

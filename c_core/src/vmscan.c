@@ -437,10 +437,13 @@ static uint64_t shrink_inactive_list(struct mm_node *n, uint64_t nr_to_scan, str
 	lru_note_cost(n, file, st.nr_pageout, nr_scanned - found - st.nr_reclaimed);
 	if (file)
 		sc->nr.dirty += st.nr_writeback; /* the dirty folios it wrote were not queued yet */
-	if (st.nr_writeback && !writeout_async(n)) {
-		host_io_wait(n, sc->task); /* the batch's writes; the state is consistent */
-		for (unsigned i = 0; i < st.nr_writeback; i++)
-			folio_end_writeback(n, sc->task, st.writeback[i]);
+	if (st.nr_writeback) {
+		/* sync: the batch's writes; async: only their submission (the block layer's
+		 * request limit); the state is consistent */
+		host_io_wait(n, sc->task);
+		if (!writeout_async(n))
+			for (unsigned i = 0; i < st.nr_writeback; i++)
+				folio_end_writeback(n, sc->task, st.writeback[i]);
 	}
 	return st.nr_reclaimed + found;
 }

@@ -161,9 +161,12 @@ struct mm_host {
 	void (*file_write)(void *ctx, struct mm_task *t, uint32_t pfn, uint32_t file, uint32_t index);
 	void (*file_read)(void *ctx, struct mm_task *t, uint32_t file, uint32_t index, uint32_t pfn);
 	/*
-	 * The only blocking point: wait until the I/O this task submitted has
+	 * The main blocking point: wait until the I/O this task submitted has
 	 * completed. c_core calls it only where its state is consistent, so
-	 * other tasks may run inside c_core meanwhile.
+	 * other tasks may run inside c_core meanwhile. With asynchronous
+	 * swap-out a reclaim batch's writes are not waited for: the batch's
+	 * io_wait only waits until they could be submitted (a device whose
+	 * request queue is full holds its submitter back).
 	 */
 	void (*io_wait)(void *ctx, struct mm_task *t);
 	void (*cpu)(void *ctx, struct mm_task *t, enum mm_cpu_cost what, uint64_t count);
