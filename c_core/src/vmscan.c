@@ -391,12 +391,10 @@ static void scan_writeback_tail(struct mm_node *n, struct scan_control *sc, enum
 		met = unmet < *nr_to_scan ? unmet : *nr_to_scan;
 	*nr_to_scan -= met;
 	n->wb_met[file] += met; /* activate_locked: not met again before they complete */
-	if (met && sc->kswapd && n->pgdat_writeback) {
+	if (sc->kswapd && n->pgdat_writeback)
 		st->nr_immediate += met; /* case 1: cycling faster than written */
-		mod_stat(n, NR_VMSCAN_IMMEDIATE, (int64_t)met);
-	} else {
+	else
 		st->nr_wb_met += met;    /* case 2: PG_reclaim, keep scanning */
-	}
 	if (file) {
 		st->nr_dirty += met;     /* folio_check_dirty_writeback: anon folios never count */
 		st->nr_congested += met; /* under writeback with PG_reclaim */
