@@ -8,7 +8,9 @@
  * a swap entry or page-cache shadow), submits the writes, keeps the written
  * folios isolated under writeback (allocated, NR_WRITEBACK), puts the rest
  * back on the LRU, waits once (host io_wait) for the batch and only then
- * frees the written folios.
+ * frees the written folios. With asynchronous swap-out the host ends each
+ * write when it completes (mm_end_writeback, writeback.c) and reclaim is
+ * throttled as 6.12 does it (reclaim_throttle).
  */
 #include <string.h>
 
