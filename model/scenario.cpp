@@ -330,6 +330,7 @@ const Names<SwapDevice> kDevices = {{"zram", SwapDevice::zram},
                                     {"nvme", SwapDevice::nvme},
                                     {"sata_ssd", SwapDevice::sata_ssd},
                                     {"hdd", SwapDevice::hdd}};
+const Names<SwapWriteout> kWriteouts = {{"sync", SwapWriteout::sync}, {"async", SwapWriteout::async}};
 const Names<ExactPolicy> kExact = {{"kernel", ExactPolicy::kernel}, {"fit_and_free", ExactPolicy::fit_and_free}};
 const Names<StopCondition> kStops = {{"duration", StopCondition::duration},
                                      {"first_oom", StopCondition::first_oom},
@@ -369,6 +370,7 @@ const Schema<Machine> kMachine = {
     integer<Machine>("swap_queue_depth", AT(swap_queue_depth), 1, 1024),
     real<Machine>("zram_ratio", AT(zram_ratio), 1, 10),
     flag<Machine>("thp", AT(thp)),
+    choice<Machine>("swap_writeout", AT(swap_writeout), kWriteouts),
 };
 
 const Schema<Policy> kPolicy = {
@@ -875,6 +877,7 @@ std::vector<std::string> scenario_keys()
 
 const char *to_string(Layout v) { return name_of(kLayouts, v); }
 const char *to_string(SwapDevice v) { return name_of(kDevices, v); }
+const char *to_string(SwapWriteout v) { return name_of(kWriteouts, v); }
 const char *to_string(ExactPolicy v) { return name_of(kExact, v); }
 const char *to_string(StopCondition v) { return name_of(kStops, v); }
 const char *to_string(AccessPattern v) { return name_of(kPatterns, v); }

@@ -34,6 +34,8 @@ public:
 
 enum class Layout { single, x86_64 };
 enum class SwapDevice { zram, nvme, sata_ssd, hdd };
+/* Swap-out: the reclaimer waits for its writes (sync) or only submits them (async). */
+enum class SwapWriteout { sync, async };
 enum class ExactPolicy { kernel, fit_and_free };
 enum class StopCondition { duration, first_oom, steady };
 /* File access pattern: sequential sweep, uniform random, or a hot set re-read most of the time. */
@@ -57,6 +59,7 @@ struct Machine {
     int swap_queue_depth = 0;          /* requests in flight, 1 .. 1024 */
     double zram_ratio = -1;            /* compression ratio (original/compressed), 1 .. 10; zram only */
     bool thp = false;                  /* THP enabled: khugepaged raises min_free_kbytes */
+    SwapWriteout swap_writeout = SwapWriteout::sync; /* async has no effect with zram */
 };
 
 struct Policy {
@@ -196,6 +199,7 @@ std::vector<std::string> scenario_keys();
 /* Names as written in TOML (for outputs and messages). */
 const char *to_string(Layout v);
 const char *to_string(SwapDevice v);
+const char *to_string(SwapWriteout v);
 const char *to_string(ExactPolicy v);
 const char *to_string(StopCondition v);
 const char *to_string(AccessPattern v);

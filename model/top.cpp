@@ -37,6 +37,9 @@ mm_config make_mm_config(const Scenario &s)
     cfg.swap_synchronous_io = s.machine.swap_device == SwapDevice::zram;
     cfg.page_cluster = (unsigned)s.policy.page_cluster;
     cfg.swap_vma_readahead = s.policy.swap_vma_readahead;
+    /* zram_write_page compresses inline: swap-out to zram is synchronous in either mode */
+    cfg.swap_writeout_async = s.machine.swap_writeout == SwapWriteout::async &&
+                              s.machine.swap_device != SwapDevice::zram;
     cfg.exact_policy = s.policy.exact_policy == ExactPolicy::fit_and_free ? MM_EXACT_FIT_AND_FREE : MM_EXACT_KERNEL;
     size_t owners = s.processes.size() + s.files.size() + 8;
     if (cfg.max_owners < owners)
@@ -102,6 +105,7 @@ top::top(sc_core::sc_module_name name, const Scenario &s, const top_options &opt
         throw std::runtime_error(std::string("machine: ") + e.what());
     }
     alloc_->set_observer(rec_.get());
+    alloc_->set_request_limits(prof.nr_requests, disk_prof.nr_requests);
     uint64_t frames = 0;
     std::vector<std::string> zone_names;
     for (int z = 0; z < MM_MAX_NR_ZONES; z++) {
@@ -249,7 +253,15 @@ void top::finish(double wall_s)
             throw std::runtime_error("cannot write " + d + "/proc/");
     }
     const run_recorder &r = *rec_;
-    char buf[1024];
+    /* processes throttle and wait for device requests only inside direct reclaim */
+    uint64_t dr_throttles = 0;
+    sc_core::sc_time dr_throttle, dr_request_wait;
+    for (const auto &p : procs_) {
+        dr_throttles += p->task().throttles;
+        dr_throttle += p->task().throttle_time;
+        dr_request_wait += p->task().request_wait_time;
+    }
+    char buf[1536];
     std::string first_oom = r.first_oom_kill_s < 0 ? "null" : std::to_string(r.first_oom_kill_s);
     /* exact (every swap-out), not only at the samples */
     const uint64_t peak_swap = std::max(alloc_->peak_swap_used(), sampler_->peak_swap_used());
@@ -259,11 +271,16 @@ void top::finish(double wall_s)
                   ", \"direct_reclaim_total_ms\": %.3f, \"direct_reclaim_longest_ms\": %.3f, \"oom_kills\": %" PRIu64
                   ", \"first_oom_kill_s\": %s, \"pswpout\": %" PRIu64 ", \"pswpin\": %" PRIu64
                   ", \"page_ops\": %" PRIu64 ", \"wall_s\": %.3f, \"end\": %s, \"swapin_tags_verified\": %" PRIu64
-                  ", \"swapin_tags_lost\": %" PRIu64,
+                  ", \"swapin_tags_lost\": %" PRIu64 ", \"swap_writeout\": \"%s\", \"direct_reclaim_throttles\": %" PRIu64
+                  ", \"direct_reclaim_throttle_ms\": %.3f, \"direct_reclaim_request_wait_ms\": %.3f"
+                  ", \"kswapd_throttles\": %" PRIu64 ", \"kswapd_throttle_ms\": %.3f",
                   json_string(sc_.name).c_str(), end_s, peak_swap, r.kswapd_wakes,
                   r.direct_reclaim_stalls, r.direct_reclaim_total_ms, r.direct_reclaim_longest_ms, r.oom_kills,
                   first_oom.c_str(), mm_event_count(n, PSWPOUT), mm_event_count(n, PSWPIN), page_ops(), wall_s,
-                  json_string(sampler_->end_reason()).c_str(), alloc_->tags_verified(), alloc_->tags_lost());
+                  json_string(sampler_->end_reason()).c_str(), alloc_->tags_verified(), alloc_->tags_lost(),
+                  alloc_->async_writeout() ? "async" : "sync", dr_throttles, dr_throttle.to_seconds() * 1e3,
+                  dr_request_wait.to_seconds() * 1e3, kswapd_->task().throttles,
+                  kswapd_->task().throttle_time.to_seconds() * 1e3);
     /* metrics.csv's figures, also in summary.json (null when empty; names already there are not repeated) */
     run_end e;
     e.peak_swap_used_pages = peak_swap;

@@ -1,5 +1,7 @@
 #include "fake_host.h"
 
+#include <algorithm>
+
 FakeHost::FakeHost()
 {
 	for (auto &c : cpu_ns)
@@ -9,7 +11,10 @@ FakeHost::FakeHost()
 	host_.swap_write = [](void *ctx, mm_task *t, uint32_t pfn, uint32_t slot) {
 		auto *h = self(ctx);
 		h->swap_writes++;
-		h->pending_io_++;
+		if (h->async)
+			h->submit_write(pfn);
+		else
+			h->pending_io_++;
 		h->log(FakeStep::SWAP_WRITE, -1, t ? t->owner : MM_NIL, pfn, slot, 0);
 	};
 	host_.swap_read = [](void *ctx, mm_task *t, uint32_t slot, uint32_t pfn) {
@@ -21,7 +26,10 @@ FakeHost::FakeHost()
 	host_.file_write = [](void *ctx, mm_task *t, uint32_t pfn, uint32_t file, uint32_t index) {
 		auto *h = self(ctx);
 		h->file_writes++;
-		h->pending_io_++;
+		if (h->async)
+			h->submit_write(pfn);
+		else
+			h->pending_io_++;
 		h->log(FakeStep::FILE_WRITE, -1, t ? t->owner : MM_NIL, pfn, file, index);
 	};
 	host_.file_read = [](void *ctx, mm_task *t, uint32_t file, uint32_t index, uint32_t pfn) {
@@ -55,12 +63,58 @@ FakeHost::FakeHost()
 		h->oom_victims.push_back(owner);
 		h->log(FakeStep::OOM_KILLED, -1, owner, 0, 0, 0);
 	};
+	host_.writeback_poll = [](void *ctx, mm_task *) { self(ctx)->complete_writes(self(ctx)->now_ns); };
+	host_.throttle = [](void *ctx, mm_task *t, mm_throttle_reason reason, uint64_t timeout_ns) {
+		auto *h = self(ctx);
+		uint64_t start = h->now_ns, end = start + timeout_ns;
+		h->throttles++;
+		h->throttle_woken_ = false;
+		// the device completes writes while the task sleeps; throttle_wake ends the sleep
+		while (!h->throttle_woken_ && !h->inflight.empty() && h->inflight.front().done_ns <= end) {
+			h->now_ns = std::max(h->now_ns, h->inflight.front().done_ns);
+			h->complete_writes(h->now_ns);
+		}
+		if (!h->throttle_woken_)
+			h->now_ns = end;
+		h->throttle_ns += h->now_ns - start;
+		h->log(FakeStep::THROTTLE, -1, t ? t->owner : MM_NIL, reason, (int64_t)timeout_ns,
+		       (int64_t)(h->now_ns - start));
+	};
+	host_.throttle_wake = [](void *ctx, mm_throttle_reason reason) {
+		auto *h = self(ctx);
+		h->throttle_woken_ = true;
+		h->log(FakeStep::THROTTLE_WAKE, -1, MM_NIL, reason, 0, 0);
+	};
 	host_.event = [](void *ctx, const mm_event *ev) {
 		auto *h = self(ctx);
 		h->log(FakeStep::EVENT, ev->type, ev->owner, ev->a, ev->b, ev->c);
 		if (h->on_event)
 			h->on_event(*ev);
 	};
+}
+
+void FakeHost::submit_write(uint32_t pfn)
+{
+	if (inflight.size() >= nr_requests) // blk_mq_get_tag sleeps until a request completes
+		now_ns = std::max(now_ns, inflight[inflight.size() - nr_requests].done_ns);
+	uint64_t done = now_ns + io_latency_ns;
+	if (!inflight.empty())
+		done = std::max(done, inflight.back().done_ns + io_service_ns);
+	inflight.push_back({ done, pfn });
+}
+
+size_t FakeHost::complete_writes(uint64_t until)
+{
+	size_t done = 0;
+	while (!inflight.empty() && inflight.front().done_ns <= until) {
+		Write w = inflight.front();
+		inflight.erase(inflight.begin());
+		if (mm_end_writeback(node, w.pfn) == 0)
+			writebacks_ended++;
+		log(FakeStep::END_WRITEBACK, -1, MM_NIL, w.pfn, 0, 0);
+		done++;
+	}
+	return done;
 }
 
 void FakeHost::log(FakeStep::Kind k, int ev, uint32_t owner, int64_t a, int64_t b, int64_t c)
@@ -92,7 +146,9 @@ mm_node *make_node(FakeHost &h, uint64_t ram_pages, uint64_t swap_pages, unsigne
 	mm_config_default(&cfg, ram_pages);
 	cfg.swap_pages = swap_pages;
 	cfg.swappiness = swappiness;
-	return mm_node_create(&cfg, h.host(), err, sizeof(err));
+	cfg.swap_writeout_async = h.async;
+	h.node = mm_node_create(&cfg, h.host(), err, sizeof(err));
+	return h.node;
 }
 
 KswapdSim::State KswapdSim::step(uint64_t now_ms)

@@ -11,7 +11,8 @@
 #include "mmsim/reclaim.h"
 
 struct FakeStep {
-	enum Kind { EVENT, SWAP_WRITE, SWAP_READ, FILE_WRITE, FILE_READ, IO_WAIT, WAKE_KSWAPD, OOM_KILLED } kind;
+	enum Kind { EVENT, SWAP_WRITE, SWAP_READ, FILE_WRITE, FILE_READ, IO_WAIT, WAKE_KSWAPD, OOM_KILLED,
+		    THROTTLE, THROTTLE_WAKE, END_WRITEBACK } kind;
 	int event;      // enum mm_event_type for EVENT
 	uint32_t owner; // owner of the task or victim
 	int64_t a, b, c;
@@ -35,6 +36,21 @@ public:
 	std::function<void()> on_io_wait;     // runs "other threads" while a task waits
 	std::function<void(const mm_event &)> on_event;
 
+	// Asynchronous swap-out (mm_config.swap_writeout_async): set node and async; each
+	// swap/file write then completes io_latency_ns after its submission (in order) and is
+	// ended (mm_end_writeback) by writeback_poll, by throttle, or by complete_writes.
+	// A submission with nr_requests writes in flight first waits for the oldest one
+	// (blk-mq tag wait). THROTTLE steps: a = reason, b = timeout, c = time waited.
+	mm_node *node = nullptr;
+	bool async = false;
+	unsigned nr_requests = 64;
+	uint64_t io_service_ns = 0;           // async: a write completes at least this long after the previous one
+	uint64_t writebacks_ended = 0, throttles = 0, throttle_ns = 0;
+	struct Write { uint64_t done_ns; uint32_t pfn; };
+	std::vector<Write> inflight;          // submission order = completion order
+	// End every write completed by 'until' (all: UINT64_MAX); returns how many.
+	size_t complete_writes(uint64_t until = UINT64_MAX);
+
 	// Index of the first step of kind (and event type) at or after from; -1 if none.
 	long find(FakeStep::Kind kind, int event = -1, size_t from = 0) const;
 	size_t count(FakeStep::Kind kind, int event = -1) const;
@@ -42,6 +58,8 @@ public:
 private:
 	mm_host host_;
 	uint64_t pending_io_ = 0;
+	bool throttle_woken_ = false;
+	void submit_write(uint32_t pfn);
 	void log(FakeStep::Kind k, int ev, uint32_t owner, int64_t a, int64_t b, int64_t c);
 	static FakeHost *self(void *ctx) { return static_cast<FakeHost *>(ctx); }
 };

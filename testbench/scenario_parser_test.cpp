@@ -69,6 +69,7 @@ TEST(ScenarioDefaults, StructDefaultsAreTheDocumentedOnes)
     EXPECT_EQ(s.machine.ram_bytes, 8ull << 30);
     EXPECT_EQ(s.machine.swap_bytes, 4ull << 30);
     EXPECT_EQ(s.policy.swappiness, 60);
+    EXPECT_EQ(s.machine.swap_writeout, SwapWriteout::sync);
     EXPECT_EQ(s.policy.min_free_kbytes, -1);
     EXPECT_EQ(s.policy.watermark_scale_factor, 10);
     EXPECT_EQ(s.run.stop, StopCondition::duration);
@@ -122,6 +123,8 @@ TEST(ScenarioSet, OverridesCheckRangeAndNameTheKey)
     EXPECT_EQ(s.policy.swappiness, 10);
     apply_set(s, "machine.swap_device=zram"); /* bare word = string */
     EXPECT_EQ(s.machine.swap_device, SwapDevice::zram);
+    apply_set(s, "machine.swap_writeout=async");
+    EXPECT_EQ(s.machine.swap_writeout, SwapWriteout::async);
     apply_set(s, "process.hog.anon.rate=250.5");
     EXPECT_DOUBLE_EQ(s.processes[0].anon.rate, 250.5);
     apply_set(s, "process.0.oom_score_adj=-1000");
@@ -239,6 +242,8 @@ INSTANTIATE_TEST_SUITE_P(
                {":3: process[0].kernel.order_weights[1] = -2 is out of range 0..1000000000"}},
         BadRow{"bad_choice", "[machine]\nswap_device = \"ssd\"\n",
                {":2: machine.swap_device = \"ssd\" is not one of zram|nvme|sata_ssd|hdd"}},
+        BadRow{"bad_writeout", "[machine]\nswap_writeout = \"lazy\"\n",
+               {":2: machine.swap_writeout = \"lazy\" is not one of sync|async"}},
         BadRow{"min_free_word", "[policy]\nmin_free_kbytes = \"default\"\n",
                {":2: policy.min_free_kbytes = \"default\"", "auto", "128..4194304"}},
         BadRow{"wsf_0", "[policy]\nwatermark_scale_factor = 0\n",

@@ -1,6 +1,8 @@
 #include "allocator_target.h"
 
+#include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <stdexcept>
 
 #include "mmsim/lookup.h"
@@ -59,6 +61,12 @@ allocator_target::allocator_target(sc_core::sc_module_name name, const mm_config
     host.wake_kswapd = host_wake_kswapd;
     host.oom_killed = host_oom_killed;
     host.event = host_event;
+    async_ = cfg.swap_writeout_async;
+    if (async_) {
+        host.writeback_poll = host_writeback_poll;
+        host.throttle = host_throttle;
+        host.throttle_wake = host_throttle_wake;
+    }
     char err[256] = "";
     node_ = mm_node_create(&cfg, &host, err, sizeof err);
     if (!node_)
@@ -66,6 +74,10 @@ allocator_target::allocator_target(sc_core::sc_module_name name, const mm_config
     for (int i = 0; i < MM_NR_COSTS; i++)
         cost_[i] = sc_time(costs.ns[i], SC_NS);
     socket.register_b_transport(this, &allocator_target::b_transport);
+    SC_HAS_PROCESS(allocator_target);
+    SC_METHOD(complete_writebacks);
+    sensitive << writeback_event_;
+    dont_initialize();
 }
 
 allocator_target::~allocator_target() { mm_node_destroy(node_); }
@@ -251,7 +263,7 @@ void allocator_target::prepopulate_file(uint32_t file, uint64_t pages, double ac
 }
 
 /* Send one 4 KiB transfer to the swap device or the disk; returns its completion time. */
-sc_time allocator_target::submit(tlm::tlm_command cmd, uint64_t slot, uint32_t &tag, bool swap)
+sc_time allocator_target::submit(tlm::tlm_command cmd, uint64_t slot, uint32_t &tag, bool swap, bool track)
 {
     sc_time arrival = *current_->delay;
     io_gp_.set_command(cmd);
@@ -271,9 +283,65 @@ sc_time allocator_target::submit(tlm::tlm_command cmd, uint64_t slot, uint32_t &
         return done;
     if (swap && swap_cpu_bound_)
         *current_->delay = d; /* zram: the task itself compressed / decompressed */
-    if (done > current_->io_done)
+    if (track && done > current_->io_done)
         current_->io_done = done;
     return done;
+}
+
+void allocator_target::set_request_limits(unsigned swap_nr_requests, unsigned disk_nr_requests)
+{
+    nr_requests_[1] = std::max(1u, swap_nr_requests);
+    nr_requests_[0] = std::max(1u, disk_nr_requests);
+}
+
+/* Async swap-out: queue the write (after a free request), and its end at its completion time. */
+void allocator_target::submit_writeback(uint32_t pfn, uint64_t address, uint32_t tag, bool swap)
+{
+    std::multiset<sc_time> &inflight = requests_[swap];
+    sc_time local = sc_core::sc_time_stamp() + *current_->delay;
+    inflight.erase(inflight.begin(), inflight.upper_bound(local));
+    if (!instant_ && inflight.size() >= nr_requests_[swap]) {
+        /* blk_mq_get_tag sleeps until enough requests completed */
+        auto it = std::next(inflight.begin(), (long)(inflight.size() - nr_requests_[swap]));
+        sc_time wait_for = *it - local;
+        *current_->delay += wait_for; /* slept in the batch's io_wait */
+        current_->request_wait_time += wait_for;
+        current_->request_waited = true;
+        inflight.erase(inflight.begin(), std::next(it));
+    }
+    sc_time done = submit(tlm::TLM_WRITE_COMMAND, address, tag, swap, false);
+    if (!instant_)
+        inflight.insert(done);
+    completions_.push({done, writeback_seq_++, pfn});
+    if (sc_core::sc_is_running()) /* before the run: start_of_simulation schedules it */
+        writeback_event_.notify(completions_.top().done - sc_core::sc_time_stamp());
+}
+
+void allocator_target::start_of_simulation()
+{
+    if (!completions_.empty())
+        writeback_event_.notify(completions_.top().done - sc_core::sc_time_stamp());
+}
+
+/* folio_end_writeback for every write completed by 'until', in completion order. */
+void allocator_target::end_writebacks(const sc_time &until)
+{
+    initiator_task *saved = current_;
+    current_ = nullptr; /* the device's interrupt: nobody's time */
+    while (!completions_.empty() && completions_.top().done <= until) {
+        uint32_t pfn = completions_.top().pfn;
+        completions_.pop();
+        mm_end_writeback(node_, pfn);
+        writebacks_ended_++;
+    }
+    current_ = saved;
+}
+
+void allocator_target::complete_writebacks()
+{
+    end_writebacks(sc_core::sc_time_stamp());
+    if (!completions_.empty())
+        writeback_event_.notify(completions_.top().done - sc_core::sc_time_stamp());
 }
 
 void allocator_target::host_swap_write(void *ctx, mm_task *t, uint32_t pfn, uint32_t slot)
@@ -282,7 +350,10 @@ void allocator_target::host_swap_write(void *ctx, mm_task *t, uint32_t pfn, uint
     a->current_ = a->task_of(t);
     uint32_t tag = a->tags_[pfn];
     a->charge(a->page_time_); /* the device reads the page out of DRAM */
-    a->submit(tlm::TLM_WRITE_COMMAND, slot, tag, true);
+    if (a->async_)
+        a->submit_writeback(pfn, slot, tag, true);
+    else
+        a->submit(tlm::TLM_WRITE_COMMAND, slot, tag, true);
     mm_swapinfo si;
     mm_si_swapinfo(a->node_, &si);
     if (si.totalswap - si.freeswap > a->peak_swap_used_)
@@ -310,7 +381,10 @@ void allocator_target::host_file_write(void *ctx, mm_task *t, uint32_t pfn, uint
     a->current_ = a->task_of(t);
     uint32_t tag = a->tags_[pfn];
     a->charge(a->page_time_);
-    a->submit(tlm::TLM_WRITE_COMMAND, ((uint64_t)file << 32) | index, tag, false);
+    if (a->async_)
+        a->submit_writeback(pfn, ((uint64_t)file << 32) | index, tag, false);
+    else
+        a->submit(tlm::TLM_WRITE_COMMAND, ((uint64_t)file << 32) | index, tag, false);
 }
 
 void allocator_target::host_file_read(void *ctx, mm_task *t, uint32_t file, uint32_t index, uint32_t pfn)
@@ -340,8 +414,54 @@ void allocator_target::host_io_wait(void *ctx, mm_task *t)
         task->waited += wait_for;
         sc_core::wait(wait_for);
         task->in_io_wait = false;
+    } else if (task->request_waited && !a->instant_ && *task->delay > SC_ZERO_TIME) {
+        /* async swap-out: the submissions' sleep for a free request becomes simulated time now,
+           so that other tasks see the device as busy as it is */
+        sc_time d = *task->delay;
+        *task->delay = SC_ZERO_TIME;
+        task->in_io_wait = true;
+        task->waited += d;
+        sc_core::wait(d);
+        task->in_io_wait = false;
     }
+    task->request_waited = false;
     a->current_ = task;
+}
+
+void allocator_target::host_writeback_poll(void *ctx, mm_task *t)
+{
+    allocator_target *a = self(ctx);
+    initiator_task *task = a->task_of(t);
+    sc_time local = sc_core::sc_time_stamp() + (task && task->delay ? *task->delay : SC_ZERO_TIME);
+    a->end_writebacks(local);
+}
+
+/* reclaim_throttle: sleep until woken for reason or timeout_ns passed (from the task's local time). */
+void allocator_target::host_throttle(void *ctx, mm_task *t, mm_throttle_reason reason, uint64_t timeout_ns)
+{
+    allocator_target *a = self(ctx);
+    initiator_task *task = a->task_of(t);
+    if (a->instant_ || !task || !task->delay)
+        return;
+    sc_time begin = sc_core::sc_time_stamp() + *task->delay;
+    const sc_time stamp0 = sc_core::sc_time_stamp();
+    task->in_throttle = true;
+    if (*task->delay > SC_ZERO_TIME) {
+        sc_time d = *task->delay;
+        *task->delay = SC_ZERO_TIME;
+        sc_core::wait(d);
+    }
+    sc_core::wait(sc_time((double)timeout_ns, SC_NS), a->throttle_event_[reason]);
+    task->in_throttle = false;
+    task->waited += sc_core::sc_time_stamp() - stamp0; /* the delay moved into the wait, plus the sleep */
+    task->throttles++;
+    task->throttle_time += sc_core::sc_time_stamp() - begin;
+    a->current_ = task;
+}
+
+void allocator_target::host_throttle_wake(void *ctx, mm_throttle_reason reason)
+{
+    self(ctx)->throttle_event_[reason].notify(SC_ZERO_TIME);
 }
 
 void allocator_target::host_cpu(void *ctx, mm_task *t, mm_cpu_cost what, uint64_t count)

@@ -16,6 +16,8 @@
 #define MMSIM_TLM_ALLOCATOR_TARGET_H
 
 #include <cstdint>
+#include <queue>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -50,6 +52,11 @@ struct initiator_task {
     sc_core::sc_time io_done;             /* completion of the last I/O it submitted */
     sc_core::sc_time io_wait_time;        /* total time spent in io_wait */
     uint64_t io_waits = 0;
+    sc_core::sc_time request_wait_time;   /* async swap-out: waiting for a free device request */
+    bool request_waited = false;          /* since its last io_wait */
+    sc_core::sc_time throttle_time;       /* total time spent in reclaim_throttle */
+    uint64_t throttles = 0;
+    bool in_throttle = false;
     bool in_direct_reclaim = false;
     bool in_io_wait = false;
     sc_core::sc_time reclaim_begin;
@@ -110,6 +117,18 @@ public:
     uint64_t peak_swap_used() const { return peak_swap_used_; }
 
     /*
+     * Asynchronous swap-out (mm_config.swap_writeout_async, issue 8): reclaim writes are
+     * ended (mm_end_writeback) at their completion time by a SC_METHOD, or earlier by the
+     * writing task's own poll once its local time has passed it. A submission finding
+     * nr_requests writes of the same device in flight first waits (annotated time) for
+     * the oldest to complete: the block layer's request limit (blk_mq_get_tag).
+     */
+    bool async_writeout() const { return async_; }
+    void set_request_limits(unsigned swap_nr_requests, unsigned disk_nr_requests);
+    uint64_t writebacks_ended() const { return writebacks_ended_; }
+    uint64_t writebacks_in_flight() const { return completions_.size(); }
+
+    /*
      * mmsim run --check=N (issue 7): c_core's mm_check after every N-th transaction
      * (one page operation each; 0 = never). A violation keeps its message and stops
      * the simulation (sc_stop); the caller reports it.
@@ -126,13 +145,17 @@ public:
 
 private:
     void b_transport(tlm::tlm_generic_payload &gp, sc_core::sc_time &delay);
+    void start_of_simulation() override;
     void execute(mm_request &req);
     void settle_zram_pool();
     initiator_task *task_of(mm_task *t) const;
     uint32_t *frame_tags();
     void charge(const sc_core::sc_time &t) { *current_->delay += t; }
     sc_core::sc_time local_now() const;
-    sc_core::sc_time submit(tlm::tlm_command cmd, uint64_t slot, uint32_t &tag, bool swap);
+    sc_core::sc_time submit(tlm::tlm_command cmd, uint64_t slot, uint32_t &tag, bool swap, bool track = true);
+    void submit_writeback(uint32_t pfn, uint64_t address, uint32_t tag, bool swap);
+    void end_writebacks(const sc_core::sc_time &until);
+    void complete_writebacks();
 
     /* struct mm_host callbacks */
     static void host_swap_write(void *ctx, mm_task *t, uint32_t pfn, uint32_t slot);
@@ -144,6 +167,9 @@ private:
     static void host_wake_kswapd(void *ctx);
     static void host_oom_killed(void *ctx, uint32_t owner);
     static void host_event(void *ctx, const mm_event *ev);
+    static void host_writeback_poll(void *ctx, mm_task *t);
+    static void host_throttle(void *ctx, mm_task *t, mm_throttle_reason reason, uint64_t timeout_ns);
+    static void host_throttle_wake(void *ctx, mm_throttle_reason reason);
 
     mm_node *node_ = nullptr;
     sc_core::sc_time cost_[MM_NR_COSTS];
@@ -167,6 +193,21 @@ private:
     uint64_t peak_swap_used_ = 0;
     uint64_t check_every_ = 0, checks_run_ = 0;
     std::string check_failure_;
+
+    /* asynchronous swap-out */
+    struct writeback_done {
+        sc_core::sc_time done;
+        uint64_t seq;  /* submission order: ties end in it */
+        uint32_t pfn;
+        bool operator>(const writeback_done &o) const { return done != o.done ? done > o.done : seq > o.seq; }
+    };
+    bool async_ = false;
+    std::priority_queue<writeback_done, std::vector<writeback_done>, std::greater<writeback_done>> completions_;
+    uint64_t writeback_seq_ = 0, writebacks_ended_ = 0;
+    unsigned nr_requests_[2] = {64, 64};               /* disk, swap */
+    std::multiset<sc_core::sc_time> requests_[2];      /* completion times of writes in flight */
+    sc_core::sc_event writeback_event_;
+    sc_core::sc_event throttle_event_[MM_NR_THROTTLE];
 };
 
 } // namespace mmsim

@@ -18,6 +18,8 @@ struct swap_profile {
     unsigned queue_depth = 1;    /* requests the device serves at once; more wait in its queue */
     bool cpu_bound = false;      /* zram: the latency is CPU time of the submitting task (synchronous) */
     double compress_ratio = 1;   /* zram: mean original/compressed size */
+    unsigned nr_requests = 0;    /* block layer: requests in flight before a submitter waits (asynchronous
+                                    swap-out); 0 for zram, which has no request queue */
 };
 
 /* The named profile ("zram", "nvme", "sata_ssd", "hdd"); false when unknown. */

@@ -132,7 +132,7 @@ static int check_owners(const struct mm_node *n, uint8_t *slot_seen, uint64_t *a
 /* Folios under writeback: isolated order-0 allocations, exactly NR_WRITEBACK of them; no readahead mark on a file folio. */
 static int check_writeback(const struct mm_node *n, char *msg, size_t len)
 {
-	uint64_t count = 0;
+	uint64_t count = 0, by_type[2] = { 0, 0 }, zone_sum[2] = { 0, 0 };
 
 	for (uint32_t pfn = 0; pfn < n->node_spanned_pages; pfn++) {
 		const struct page *p = &n->mem_map[pfn];
@@ -144,7 +144,16 @@ static int check_writeback(const struct mm_node *n, char *msg, size_t len)
 			return fail(msg, len, "writeback: pfn %u flags 0x%x order %u is not an isolated order-0 folio",
 				    pfn, p->flags, p->order);
 		count++;
+		by_type[folio_is_file_lru(p)]++;
 	}
+	for (int z = 0; z < MM_MAX_NR_ZONES; z++)
+		for (int f = 0; f < 2; f++)
+			zone_sum[f] += n->zones[z].nr_writeback[f];
+	for (int f = 0; f < 2; f++)
+		if (by_type[f] != n->wb_inflight[f] || by_type[f] != zone_sum[f])
+			return fail(msg, len, "writeback: %llu %s folios under writeback, counted %llu (node) %llu (zones)",
+				    (unsigned long long)by_type[f], f ? "file" : "anon",
+				    (unsigned long long)n->wb_inflight[f], (unsigned long long)zone_sum[f]);
 	if (count != n->stat[NR_WRITEBACK])
 		return fail(msg, len, "writeback: %llu folios under writeback, nr_writeback %llu",
 			    (unsigned long long)count, (unsigned long long)n->stat[NR_WRITEBACK]);

@@ -82,6 +82,8 @@ struct zone {
 	uint64_t watermark_boost;                /* always 0 in mmsim (no fallback boosting) */
 	uint64_t lowmem_reserve[MM_MAX_NR_ZONES];
 	struct free_area free_area[MM_NR_PAGE_ORDERS];
+	uint64_t nr_writeback[2];                /* async swap-out: folios under writeback (anon, file),
+						  * which the kernel keeps on the LRU */
 };
 
 /* ---- LRU (struct lruvec) ---- */
@@ -188,6 +190,16 @@ struct mm_node {
 	int kswapd_highest_zoneidx;
 	int kswapd_failures;
 	bool kswapd_sleeping;            /* kswapd_wait has a sleeper: wakeup_kswapd may wake it */
+
+	/* asynchronous swap-out (vmscan.c / writeback.c) */
+	uint64_t wb_inflight[2];         /* folios under reclaim writeback (anon, file) */
+	uint64_t wb_rotated[2];          /* written and freed, not yet found by a scan (anon, file) */
+	uint64_t wb_met[2];              /* under writeback and already met by a scan (activated) */
+	int nr_writeback_throttled;      /* pgdat->nr_writeback_throttled */
+	uint64_t nr_reclaim_start;       /* pgdat->nr_reclaim_start */
+	uint64_t nr_throttled_written;   /* NR_THROTTLED_WRITTEN */
+	bool pgdat_writeback;            /* PGDAT_WRITEBACK */
+	bool lruvec_congested;           /* LRUVEC_NODE_CONGESTED */
 
 	uint64_t stat[MM_NR_STAT_ITEMS];       /* node + zone state counters, summed */
 	uint64_t events[MM_NR_VM_EVENT_ITEMS]; /* vm_event counters (PGSPLIT/PGMERGE: buddy steps) */

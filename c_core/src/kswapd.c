@@ -178,6 +178,8 @@ out:
 enum mm_kswapd_step mm_kswapd_sleep_begin(struct mm_node *n, int reclaim_order, int highest_zoneidx)
 {
 	if (mm_prepare_kswapd_sleep(n, reclaim_order, highest_zoneidx)) {
+		if (n->kswapd_failures < MM_MAX_RECLAIM_RETRIES)
+			clear_pgdat_congested(n); /* prepare_kswapd_sleep: balanced */
 		n->kswapd_sleeping = true; /* on kswapd_wait: wakeup_kswapd may cut the nap short */
 		return MM_KSWAPD_NAP;
 	}
@@ -199,6 +201,8 @@ enum mm_kswapd_step mm_kswapd_sleep_after_nap(struct mm_node *n, bool woken_earl
 		return MM_KSWAPD_RUN;
 	}
 	if (mm_prepare_kswapd_sleep(n, reclaim_order, highest_zoneidx)) {
+		if (n->kswapd_failures < MM_MAX_RECLAIM_RETRIES)
+			clear_pgdat_congested(n); /* prepare_kswapd_sleep: balanced */
 		n->kswapd_sleeping = true;
 		count_vm_events(n, KSWAPD_SLEEP, 1);
 		host_event(n, MM_EV_KSWAPD_SLEEP, MM_NIL, reclaim_order, highest_zoneidx, 0);

@@ -28,6 +28,9 @@ struct scan_control {
 	bool file_is_tiny, memcg_full_walk;
 	uint64_t anon_cost, file_cost;
 	uint64_t nr_scanned, nr_reclaimed;
+	struct {                     /* sc->nr: what the batches of one shrink_node pass met */
+		uint64_t dirty, congested, writeback, immediate, taken;
+	} nr;
 };
 
 /* ---- lru.c ---- */
@@ -85,6 +88,15 @@ void shrink_active_list(struct mm_node *n, uint64_t nr_to_scan, struct scan_cont
 bool can_reclaim_anon_pages(const struct mm_node *n);
 bool zone_watermark_ok_safe_for(const struct mm_node *n, const struct zone *z, int order, uint64_t mark,
 				int highest_zoneidx);
+
+/* ---- writeback.c ---- */
+void folio_start_writeback(struct mm_node *n, uint32_t pfn, bool kswapd);
+/* Ends the write and frees the folio; returns true if kswapd wrote it. */
+bool folio_end_writeback(struct mm_node *n, struct mm_task *t, uint32_t pfn);
+void reclaim_throttle(struct mm_node *n, struct mm_task *t, enum mm_throttle_reason reason);
+void consider_reclaim_throttle(struct mm_node *n, struct scan_control *sc);
+void clear_pgdat_congested(struct mm_node *n);
+static inline bool writeout_async(const struct mm_node *n) { return n->cfg.swap_writeout_async; }
 
 /* ---- owner.c / memory.c ---- */
 struct mm_owner *owner_get(struct mm_node *n, uint32_t id);

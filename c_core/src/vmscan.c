@@ -8,8 +8,12 @@
  * a swap entry or page-cache shadow), submits the writes, keeps the written
  * folios isolated under writeback (allocated, NR_WRITEBACK), puts the rest
  * back on the LRU, waits once (host io_wait) for the batch and only then
- * frees the written folios.
+ * frees the written folios. With asynchronous swap-out the host ends each
+ * write when it completes (mm_end_writeback, writeback.c) and reclaim is
+ * throttled as 6.12 does it (reclaim_throttle).
  */
+#include <string.h>
+
 #include "reclaim_internal.h"
 
 #define MAX_SWAPPINESS 200
@@ -261,38 +265,20 @@ struct reclaim_stat {
 	uint64_t nr_reclaimed, nr_pageout;
 	unsigned nr_writeback;
 	uint32_t writeback[MM_SWAP_CLUSTER_MAX]; /* folios whose write is in flight */
+	uint64_t nr_dirty, nr_congested, nr_wb_met, nr_immediate; /* async: folios under writeback met */
 };
 
 /*
  * The written folio is unmapped (anon) or out of the page cache (file): it
  * leaves NR_ANON_MAPPED / NR_FILE_PAGES, stays allocated and isolated
  * (no PTE, page-cache slot or LRU points to it) and counts in NR_WRITEBACK.
+ * Nothing but its writer reaches it: an owner that exits, unmaps or is
+ * reaped meanwhile, or a re-read of the file, cannot free or touch it.
  */
-/* mm/page-writeback.c: __folio_start_writeback (PG_writeback, NR_WRITEBACK) */
-static void folio_start_writeback(struct mm_node *n, uint32_t pfn, struct reclaim_stat *st)
+static void batch_start_writeback(struct mm_node *n, struct scan_control *sc, uint32_t pfn, struct reclaim_stat *st)
 {
-	struct page *p = pfn_to_page(n, pfn);
-
-	account_page_type(n, (p->flags & PG_swapbacked) ? MM_PAGE_ANON : MM_PAGE_FILE, -1);
-	p->writeback = 1;
-	mod_stat(n, NR_WRITEBACK, 1);
+	folio_start_writeback(n, pfn, sc->kswapd);
 	st->writeback[st->nr_writeback++] = pfn;
-}
-
-/*
- * Nothing but the batch reaches a folio under writeback: an owner that
- * exits, unmaps or is reaped during the wait, or a re-read of the file,
- * cannot free or touch it; freeing it here touches no owner.
- */
-/* mm/filemap.c: folio_end_writeback -- mm/vmscan.c: shrink_folio_list frees a folio under writeback only after its write completed */
-static void folio_end_writeback(struct mm_node *n, struct scan_control *sc, uint32_t pfn)
-{
-	struct page *p = pfn_to_page(n, pfn);
-
-	p->writeback = 0;
-	mod_stat(n, NR_WRITEBACK, -1);
-	free_pages_to_buddy(n, pfn, 0);
-	host_cpu(n, sc->task, MM_COST_PAGE_FREED, 1);
 }
 
 /* add_to_swap + try_to_unmap + pageout(swap_writepage): false if no slot is free */
@@ -360,18 +346,22 @@ static void shrink_folio_list(struct mm_node *n, struct scan_control *sc, const 
 			if (!reclaim_anon_folio(n, sc, pfn))
 				goto activate; /* no swap slot: activate_locked_split */
 			st->nr_pageout++;
-			folio_start_writeback(n, pfn, st);
+			batch_start_writeback(n, sc, pfn, st);
+			if (writeout_async(n))
+				continue; /* pageout: PAGE_SUCCESS under writeback -> keep, reclaimed later */
 		} else {
 			if ((p->flags & PG_dirty) && (ref == FOLIOREF_RECLAIM_CLEAN || !sc->may_writepage))
 				goto keep;
 			if (reclaim_file_folio(n, sc, pfn, st)) {
-				folio_start_writeback(n, pfn, st);
+				batch_start_writeback(n, sc, pfn, st);
+				if (writeout_async(n))
+					continue;
 			} else {
 				user_folio_free(n, pfn); /* clean: freed at once */
 				host_cpu(n, sc->task, MM_COST_PAGE_FREED, 1);
 			}
 		}
-		st->nr_reclaimed++; /* written folios are freed after the batch's io_wait */
+		st->nr_reclaimed++; /* sync: written folios are freed after the batch's io_wait */
 		continue;
 activate:
 		p->flags |= PG_active;
@@ -381,34 +371,83 @@ keep:
 	}
 }
 
+/*
+ * Asynchronous swap-out: what the tail of the inactive list holds before the
+ * batch is isolated. Written folios whose write completed were rotated to the
+ * tail (wb_rotated): the scan finds them and they count as its progress (their
+ * PGSTEAL was counted at completion). Folios still under writeback were put
+ * back at the head after their pageout: the scan meets them again once the
+ * inactive list is no longer than they are (shrink_folio_list's cases 1 and 2),
+ * and activates them: each is met once.
+ */
+static void scan_writeback_tail(struct mm_node *n, struct scan_control *sc, enum lru_list lru,
+				uint64_t *nr_to_scan, uint64_t *found_out, uint64_t *met_out, struct reclaim_stat *st)
+{
+	int file = is_file_lru(lru);
+
+	if (n->host.writeback_poll)
+		n->host.writeback_poll(n->host.ctx, sc->task);
+	uint64_t found = n->wb_rotated[file] < *nr_to_scan ? n->wb_rotated[file] : *nr_to_scan;
+	n->wb_rotated[file] -= found;
+	*nr_to_scan -= found;
+	uint64_t unmet = n->wb_inflight[file] - n->wb_met[file], met = 0;
+	if (unmet && unmet >= n->lruvec.nr_pages[lru])
+		met = unmet < *nr_to_scan ? unmet : *nr_to_scan;
+	*nr_to_scan -= met;
+	n->wb_met[file] += met; /* activate_locked: not met again before they complete */
+	if (sc->kswapd && n->pgdat_writeback)
+		st->nr_immediate += met; /* case 1: cycling faster than written */
+	else
+		st->nr_wb_met += met;    /* case 2: PG_reclaim, keep scanning */
+	if (file) {
+		st->nr_dirty += met;     /* folio_check_dirty_writeback: anon folios never count */
+		st->nr_congested += met; /* under writeback with PG_reclaim */
+	}
+	*found_out = found;
+	*met_out = met;
+}
+
 /* mm/vmscan.c: shrink_inactive_list */
 static uint64_t shrink_inactive_list(struct mm_node *n, uint64_t nr_to_scan, struct scan_control *sc,
 				     enum lru_list lru)
 {
 	uint32_t batch[MM_SWAP_CLUSTER_MAX];
-	uint64_t nr_scanned;
+	uint64_t nr_scanned, found = 0, met = 0;
 	struct reclaim_stat st = { 0 };
 	bool file = is_file_lru(lru);
 
 	if (nr_to_scan > MM_SWAP_CLUSTER_MAX)
 		nr_to_scan = MM_SWAP_CLUSTER_MAX;
+	if (writeout_async(n))
+		scan_writeback_tail(n, sc, lru, &nr_to_scan, &found, &met, &st);
 	unsigned nr_taken = isolate_lru_folios(n, nr_to_scan, lru, sc, batch, &nr_scanned);
+	nr_scanned += found + met;
 	sc->nr_scanned += nr_scanned;
 	count_vm_events(n, sc->kswapd ? PGSCAN_KSWAPD : PGSCAN_DIRECT, nr_scanned);
 	count_vm_events(n, file ? PGSCAN_FILE : PGSCAN_ANON, nr_scanned);
-	host_cpu(n, sc->task, MM_COST_PAGE_SCANNED, nr_taken);
+	host_cpu(n, sc->task, MM_COST_PAGE_SCANNED, nr_taken + found + met);
+	sc->nr.dirty += st.nr_dirty;
+	sc->nr.congested += st.nr_congested;
+	sc->nr.writeback += st.nr_wb_met;
+	sc->nr.immediate += st.nr_immediate;
+	sc->nr.taken += nr_taken + found + met;
 	if (nr_taken == 0)
-		return 0;
+		return found;
 	shrink_folio_list(n, sc, batch, nr_taken, &st);
 	count_vm_events(n, sc->kswapd ? PGSTEAL_KSWAPD : PGSTEAL_DIRECT, st.nr_reclaimed);
 	count_vm_events(n, file ? PGSTEAL_FILE : PGSTEAL_ANON, st.nr_reclaimed);
-	lru_note_cost(n, file, st.nr_pageout, nr_scanned - st.nr_reclaimed);
+	lru_note_cost(n, file, st.nr_pageout, nr_scanned - found - st.nr_reclaimed);
+	if (file)
+		sc->nr.dirty += st.nr_writeback; /* the dirty folios it wrote were not queued yet */
 	if (st.nr_writeback) {
-		host_io_wait(n, sc->task); /* the batch's writes; the state is consistent */
-		for (unsigned i = 0; i < st.nr_writeback; i++)
-			folio_end_writeback(n, sc, st.writeback[i]);
+		/* sync: the batch's writes; async: only their submission (the block layer's
+		 * request limit); the state is consistent */
+		host_io_wait(n, sc->task);
+		if (!writeout_async(n))
+			for (unsigned i = 0; i < st.nr_writeback; i++)
+				folio_end_writeback(n, sc->task, st.writeback[i]);
 	}
-	return st.nr_reclaimed;
+	return st.nr_reclaimed + found;
 }
 
 /* mm/vmscan.c: shrink_list */
@@ -475,13 +514,31 @@ static void shrink_lruvec(struct mm_node *n, struct scan_control *sc)
 		shrink_active_list(n, MM_SWAP_CLUSTER_MAX, sc, LRU_ACTIVE_ANON);
 }
 
+/* mm/vmscan.c: shrink_node's writeback flags and throttles (asynchronous swap-out only) */
+static void throttle_on_writeback(struct mm_node *n, struct scan_control *sc)
+{
+	if (sc->kswapd) {
+		if (sc->nr.writeback && sc->nr.writeback == sc->nr.taken)
+			n->pgdat_writeback = true;
+		if (sc->nr.immediate)
+			reclaim_throttle(n, sc->task, MM_THROTTLE_WRITEBACK);
+	}
+	if (sc->nr.dirty && sc->nr.dirty == sc->nr.congested && sc->kswapd)
+		n->lruvec_congested = true;
+	if (!sc->kswapd && n->lruvec_congested)
+		reclaim_throttle(n, sc->task, MM_THROTTLE_CONGESTED);
+}
+
 /* mm/vmscan.c: shrink_node (one node, no memcgs, no slab shrinkers) */
 void shrink_node(struct mm_node *n, struct scan_control *sc)
 {
 	uint64_t nr_reclaimed = sc->nr_reclaimed, nr_scanned = sc->nr_scanned;
 
+	memset(&sc->nr, 0, sizeof(sc->nr));
 	prepare_scan_control(n, sc);
 	shrink_lruvec(n, sc);
+	if (writeout_async(n))
+		throttle_on_writeback(n, sc);
 	host_event(n, MM_EV_RECLAIM_PASS, sc->kswapd ? MM_NIL : task_owner(sc->task),
 		   (int64_t)(sc->nr_scanned - nr_scanned), (int64_t)(sc->nr_reclaimed - nr_reclaimed), sc->priority);
 	if (sc->nr_reclaimed - nr_reclaimed)
@@ -507,6 +564,8 @@ retry:
 	do {
 		sc->nr_scanned = 0;
 		shrink_node(n, sc); /* shrink_zones: the one node */
+		if (writeout_async(n))
+			consider_reclaim_throttle(n, sc);
 		if (sc->nr_reclaimed >= sc->nr_to_reclaim)
 			break;
 		if (sc->priority < MM_DEF_PRIORITY - 2)
@@ -560,5 +619,7 @@ uint64_t zone_reclaimable_pages(const struct mm_node *n, const struct zone *z)
 
 	if (can_reclaim_anon_pages(n))
 		nr += z->vm_stat[NR_ZONE_INACTIVE_ANON] + z->vm_stat[NR_ZONE_ACTIVE_ANON];
+	if (writeout_async(n)) /* the kernel keeps folios under writeback on the LRU */
+		nr += z->nr_writeback[1] + (can_reclaim_anon_pages(n) ? z->nr_writeback[0] : 0);
 	return nr;
 }

@@ -89,6 +89,9 @@ struct mm_config {
 	bool swap_vma_readahead;         /* /sys/kernel/mm/swap/vma_ra_enabled (default true) */
 	enum mm_exact_policy exact_policy;
 	unsigned max_owners;             /* owner table size (<= 65535), default 1024 */
+	bool swap_writeout_async;        /* reclaim does not wait for its writes: the host ends
+	                                  * them with mm_end_writeback (default false: the batch
+	                                  * waits in io_wait, docs/fidelity.md) */
 };
 
 /* Fill cfg with the kernel's defaults for ram_pages of RAM. */
@@ -134,6 +137,22 @@ struct mm_event {
 
 struct mm_task;
 
+/* enum vmscan_throttle_state (include/linux/mmzone.h): why reclaim_throttle waits. */
+enum mm_throttle_reason {
+	MM_THROTTLE_WRITEBACK,  /* VMSCAN_THROTTLE_WRITEBACK */
+	MM_THROTTLE_ISOLATED,   /* VMSCAN_THROTTLE_ISOLATED (not modelled: one reclaimer list) */
+	MM_THROTTLE_NOPROGRESS, /* VMSCAN_THROTTLE_NOPROGRESS */
+	MM_THROTTLE_CONGESTED,  /* VMSCAN_THROTTLE_CONGESTED */
+	MM_NR_THROTTLE
+};
+
+/* reclaim_throttle's timeouts with Debian's HZ = 250 (one jiffy = 4 ms). */
+#define MM_HZ 250
+#define MM_JIFFY_NS (1000000000ull / MM_HZ)
+#define MM_THROTTLE_WRITEBACK_NS (MM_JIFFY_NS * (MM_HZ / 10))  /* HZ/10 = 100 ms */
+#define MM_THROTTLE_NOPROGRESS_NS MM_JIFFY_NS                   /* 1 jiffy, also CONGESTED */
+#define MM_THROTTLE_ISOLATED_NS (MM_JIFFY_NS * (MM_HZ / 50))   /* HZ/50 = 20 ms */
+
 struct mm_host {
 	void *ctx;
 	/*
@@ -146,9 +165,12 @@ struct mm_host {
 	void (*file_write)(void *ctx, struct mm_task *t, uint32_t pfn, uint32_t file, uint32_t index);
 	void (*file_read)(void *ctx, struct mm_task *t, uint32_t file, uint32_t index, uint32_t pfn);
 	/*
-	 * The only blocking point: wait until the I/O this task submitted has
+	 * The main blocking point: wait until the I/O this task submitted has
 	 * completed. c_core calls it only where its state is consistent, so
-	 * other tasks may run inside c_core meanwhile.
+	 * other tasks may run inside c_core meanwhile. With asynchronous
+	 * swap-out a reclaim batch's writes are not waited for: the batch's
+	 * io_wait only waits until they could be submitted (a device whose
+	 * request queue is full holds its submitter back).
 	 */
 	void (*io_wait)(void *ctx, struct mm_task *t);
 	void (*cpu)(void *ctx, struct mm_task *t, enum mm_cpu_cost what, uint64_t count);
@@ -157,6 +179,16 @@ struct mm_host {
 	/* The OOM killer chose owner as victim; its memory is already reaped. */
 	void (*oom_killed)(void *ctx, uint32_t owner);
 	void (*event)(void *ctx, const struct mm_event *ev);
+	/*
+	 * Asynchronous swap-out (mm_config.swap_writeout_async) only; all three may be NULL.
+	 * writeback_poll: end (mm_end_writeback) every reclaim write that has completed by
+	 *   the task's own time; c_core calls it before each reclaim batch.
+	 * throttle: reclaim_throttle: wait until throttle_wake(reason) or timeout_ns passed.
+	 * throttle_wake: wake the tasks waiting in throttle for reason.
+	 */
+	void (*writeback_poll)(void *ctx, struct mm_task *t);
+	void (*throttle)(void *ctx, struct mm_task *t, enum mm_throttle_reason reason, uint64_t timeout_ns);
+	void (*throttle_wake)(void *ctx, enum mm_throttle_reason reason);
 };
 
 /* The calling context (the kernel's "current"). */

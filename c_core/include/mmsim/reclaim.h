@@ -125,6 +125,15 @@ struct mm_swapinfo {
 };
 void mm_si_swapinfo(const struct mm_node *n, struct mm_swapinfo *out);
 
+/*
+ * ---- asynchronous swap-out (mm_config.swap_writeout_async) ----
+ * The write of folio pfn, which a reclaimer submitted through host->swap_write or
+ * host->file_write, has completed: the folio is freed and counted as reclaimed
+ * (PGSTEAL of the reclaimer that submitted it). Returns 0, or -1 when pfn is not
+ * under writeback (nothing changes). In synchronous mode c_core ends its writes itself.
+ */
+int mm_end_writeback(struct mm_node *n, uint32_t pfn);
+
 /* ---- OOM ---- */
 #define MM_BADNESS_MIN LONG_MIN
 /* oom_badness(owner, totalpages); MM_BADNESS_MIN for unkillable owners. */
