@@ -66,9 +66,30 @@ sc_time process::local_time() const { return sc_core::sc_time_stamp() + qk_.get_
 /* The stream's period in ns: what the coordinated-omission correction of the response latency needs. */
 static uint64_t interval_ns(const page_op &op) { return (uint64_t)std::llround(op.period * 1e9); }
 
+void process::record_unfinished(const sc_time &end)
+{
+    if (pending_ && end > pending_since_) {
+        const uint64_t ns = (end - pending_since_).value();
+        rec_.latency.record(pending_anon_new_ ? alloc_kind::anon_fault : alloc_kind::swap_in, ns, pending_interval_);
+    }
+    if (task_.in_direct_reclaim && end > task_.reclaim_begin)
+        rec_.note_unfinished_stall((end - task_.reclaim_begin).to_seconds() * 1e3);
+}
+
 /* One workload operation; returns false when the process was OOM-killed. */
 bool process::issue(const page_op &op, double now_s)
 {
+    /* only anon faults wait long enough to matter at the end (reclaim, swap-in) */
+    pending_ = op.kind == op_kind::anon_new || op.kind == op_kind::anon_touch;
+    if (pending_) {
+        pending_since_ = local_time();
+        pending_interval_ = interval_ns(op);
+        pending_anon_new_ = op.kind == op_kind::anon_new;
+    }
+    struct clear_pending {
+        bool &p;
+        ~clear_pending() { p = false; }
+    } clear{pending_};
     switch (op.kind) {
     case op_kind::anon_new:
     case op_kind::anon_touch: {

@@ -44,6 +44,12 @@ public:
     bool idle() const { return killed_ || exited_ || (started_ && wl_.next_time() < 0); }
     uint64_t page_ops() const { return page_ops_; }
     const initiator_task &task() const { return task_; }
+    /*
+     * At the end of the run: an allocation still waiting (in direct reclaim or for its swap-in)
+     * counts with the time it has waited so far, and so does a direct-reclaim stall in progress;
+     * without this the longest waits of a run that ends inside them would vanish.
+     */
+    void record_unfinished(const sc_core::sc_time &end);
     /* The OOM killer chose this process (its memory is already reaped). */
     void mark_killed()
     {
@@ -68,6 +74,10 @@ private:
     tlm::tlm_generic_payload gp_;
     mm_request req_;
     uint64_t page_ops_ = 0;
+    bool pending_ = false;         /* an allocating operation is in its transaction */
+    sc_core::sc_time pending_since_;
+    uint64_t pending_interval_ = 0;
+    bool pending_anon_new_ = false;
     bool started_ = false, killed_ = false, exited_ = false;
     sc_core::sc_event kill_event_;
 };

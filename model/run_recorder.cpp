@@ -93,4 +93,12 @@ void run_recorder::on_oom_killed(const sc_core::sc_time &, uint32_t owner)
         it->second->mark_killed();
 }
 
+void run_recorder::note_unfinished_stall(double ms)
+{
+    direct_reclaim_stalls++;
+    direct_reclaim_total_ms += ms;
+    if (ms > direct_reclaim_longest_ms)
+        direct_reclaim_longest_ms = ms;
+}
+
 } // namespace mmsim

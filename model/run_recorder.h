@@ -32,6 +32,8 @@ public:
 
     void on_event(const sc_core::sc_time &when, const initiator_task *task, const mm_event &ev) override;
     void on_oom_killed(const sc_core::sc_time &when, uint32_t owner) override;
+    /* A direct-reclaim stall still in progress when the run ended (counted, not logged as an event). */
+    void note_unfinished_stall(double ms);
 
     /* summary figures */
     uint64_t kswapd_wakes = 0;

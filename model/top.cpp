@@ -232,6 +232,8 @@ void top::finish(double wall_s)
         csv_ = nullptr;
     }
     rec_->flush();
+    for (const auto &p : procs_)
+        p->record_unfinished(sc_core::sc_time_stamp());
     if (opt_.out_dir.empty())
         return;
     const std::string &d = opt_.out_dir;

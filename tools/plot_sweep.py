@@ -22,10 +22,19 @@ import sys
 DPI = 110
 DEFAULT_METRICS = ["alloc_latency_p99_ns", "alloc_latency_p999_ns", "direct_reclaim_longest_ms",
                    "pswpout_pages", "pswpin_pages", "kswapd_share_ratio"]
-TABLE_METRICS = ["alloc_latency_p50_ns", "alloc_latency_p99_ns", "alloc_latency_p999_ns",
-                 "alloc_latency_max_ns", "direct_reclaim_longest_ms", "direct_reclaim_total_ms",
-                 "pswpout_pages", "pswpin_pages", "oom_kills_count"]
+TABLE_METRICS = ["alloc_latency_p50_ns", "alloc_latency_p99_ns", "alloc_response_p99_ns",
+                 "major_fault_latency_p99_ns", "direct_reclaim_stalls_count", "direct_reclaim_longest_ms",
+                 "direct_reclaim_total_ms", "pswpout_pages", "pswpin_pages", "free_mean_mib", "oom_kills_count"]
 LOG_RATIO = 50.0
+
+
+def shown(path):
+    """A path as the report shows it: relative to the working directory when inside it."""
+    if path and os.path.isabs(path):
+        rel = os.path.relpath(path, os.getcwd())
+        if not rel.startswith(".."):
+            return rel
+    return path
 
 
 def fail(msg):
@@ -135,6 +144,17 @@ def draw(plt, spec, meta, rows, path):
     plt.close(fig)
 
 
+def short(v):
+    """A table cell: integers as they are, other numbers with 4 significant digits."""
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        return v
+    if f == int(f) and abs(f) < 1e15:
+        return str(int(f))
+    return "%.4g" % f
+
+
 def table(meta, rows):
     metric_cols = [m for m in TABLE_METRICS if m in meta.get("metrics", [])]
     cols = meta["columns"] + ["runs", "status"] + metric_cols
@@ -143,8 +163,10 @@ def table(meta, rows):
         cells = []
         for c in cols:
             v = r.get(c, "")
-            if c in metric_cols and r.get(c + "_sd"):
-                v = "%s ± %s" % (v, r[c + "_sd"])
+            if c in metric_cols:
+                v = short(v)
+                if r.get(c + "_sd"):
+                    v = "%s ± %s" % (v, short(r[c + "_sd"]))
             cells.append(v if v != "" else "–")
         out.append("| " + " | ".join(cells) + " |")
     return "\n".join(out)
@@ -183,7 +205,7 @@ def main():
     if meta.get("purpose"):
         report += [meta["purpose"], ""]
     report += ["Sweep file: `%s` (base scenario `%s`), %d of %d runs finished, seeds %s." % (
-        meta.get("sweep_file", ""), meta.get("base", ""), meta.get("runs_finished", 0),
+        shown(meta.get("sweep_file", "")), shown(meta.get("base", "")), meta.get("runs_finished", 0),
         meta.get("runs_total", 0), ", ".join(str(s) for s in meta.get("seeds", []))), "",
         "```toml", sweep_text.rstrip("\n"), "```", "",
         "## Main metrics", "",
