@@ -55,6 +55,7 @@ std::vector<metric> collect_metrics(const run_recorder &rec, const mm_node *n, c
     add("pswpout_pages", u64(mm_event_count(n, PSWPOUT)));
     add("pswpin_pages", u64(mm_event_count(n, PSWPIN)));
     add("pgmajfault_count", u64(mm_event_count(n, PGMAJFAULT)));
+    add("file_refaults_pages", u64(mm_stat(n, WORKINGSET_REFAULT_FILE))); /* evicted file pages read again */
     const uint64_t by_kswapd = mm_event_count(n, PGSTEAL_KSWAPD), by_direct = mm_event_count(n, PGSTEAL_DIRECT);
     add("reclaimed_kswapd_pages", u64(by_kswapd));
     add("reclaimed_direct_pages", u64(by_direct));
@@ -63,7 +64,7 @@ std::vector<metric> collect_metrics(const run_recorder &rec, const mm_node *n, c
     add("oom_kills_count", u64(rec.oom_kills));
     add("first_oom_kill_s", rec.first_oom_kill_s < 0 ? "" : fixed(rec.first_oom_kill_s, 9));
     add("peak_swap_used_mib", fixed((double)(end.peak_swap_used_pages * kPageBytes) / (1024.0 * 1024.0), 3));
-    add("free_mean_mib", fixed(end.free_mean_pages * (double)kPageBytes / (1024.0 * 1024.0), 3));
+    add("free_under_pressure_mib", fixed(end.free_under_pressure_pages * (double)kPageBytes / (1024.0 * 1024.0), 3));
     add("free_min_mib", fixed((double)(end.free_min_pages * kPageBytes) / (1024.0 * 1024.0), 3));
     add("sim_time_s", fixed(end.sim_time_s, 9));
     add("wall_time_s", fixed(end.wall_time_s, 3));

@@ -24,7 +24,7 @@ struct metric {
 
 struct run_end {
     uint64_t peak_swap_used_pages = 0;
-    double free_mean_pages = 0;  /* over the samples: the memory kept free (held back) */
+    double free_under_pressure_pages = 0;  /* from the first kswapd wake: what the watermarks hold back */
     uint64_t free_min_pages = 0;
     double sim_time_s = 0;
     double wall_time_s = 0;

@@ -54,7 +54,14 @@ void sampler::run()
         collect_sample(src_, last_, s);
         last_ = s;
         rows_++;
+        /* free memory under pressure: from the first kswapd wake on (the whole run if it never woke) */
+        if (s.kswapd_wake > 0 && !pressure_) {
+            pressure_ = true;
+            free_sum_ = 0;
+            free_rows_ = 0;
+        }
         free_sum_ += s.nr_free_pages;
+        free_rows_++;
         if (s.nr_free_pages < free_min_)
             free_min_ = s.nr_free_pages;
         if (csv_) {

@@ -35,8 +35,9 @@ public:
     const sample &last() const { return last_; }
     uint64_t peak_swap_used() const { return peak_swap_used_; }
     uint64_t rows() const { return rows_; }
-    /* Free pages over the samples taken: mean and minimum (0 before the first sample). */
-    double free_mean() const { return rows_ ? (double)free_sum_ / (double)rows_ : 0; }
+    /* Free pages: mean over the samples from the first kswapd wake on (all samples if it never
+       woke), i.e. what the watermarks hold back under pressure; minimum over all samples. */
+    double free_under_pressure() const { return free_rows_ ? (double)free_sum_ / (double)free_rows_ : 0; }
     uint64_t free_min() const { return rows_ ? free_min_ : 0; }
     /* Why the run ended: "duration", "first_oom", "steady", "interrupted" (empty while running). */
     const std::string &end_reason() const { return end_reason_; }
@@ -52,7 +53,8 @@ private:
     bool progress_;
     sample last_;
     uint64_t peak_swap_used_ = 0, rows_ = 0;
-    uint64_t free_sum_ = 0, free_min_ = UINT64_MAX;
+    uint64_t free_sum_ = 0, free_rows_ = 0, free_min_ = UINT64_MAX;
+    bool pressure_ = false;
     bool interrupted_ = false;
     int stop_signal_ = 0;
     std::string end_reason_;

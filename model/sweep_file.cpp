@@ -316,9 +316,9 @@ const std::vector<std::string> &sweep_metric_names()
         "alloc_latency_p99_ns", "alloc_latency_p999_ns", "alloc_latency_max_ns", "alloc_response_p50_ns", "alloc_response_p90_ns",
         "alloc_response_p99_ns", "alloc_response_p999_ns", "alloc_response_max_ns", "major_fault_count",
         "major_fault_latency_p99_ns", "direct_reclaim_stalls_count", "direct_reclaim_total_ms",
-        "direct_reclaim_longest_ms", "pswpout_pages", "pswpin_pages", "pgmajfault_count",
+        "direct_reclaim_longest_ms", "pswpout_pages", "pswpin_pages", "pgmajfault_count", "file_refaults_pages",
         "reclaimed_kswapd_pages", "reclaimed_direct_pages", "kswapd_share_ratio", "oom_kills_count",
-        "first_oom_kill_s", "peak_swap_used_mib", "free_mean_mib", "free_min_mib", "sim_time_s"};
+        "first_oom_kill_s", "peak_swap_used_mib", "free_under_pressure_mib", "free_min_mib", "sim_time_s"};
     return names;
 }
 

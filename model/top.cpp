@@ -286,7 +286,7 @@ void top::finish(double wall_s)
     /* metrics.csv's figures, also in summary.json (null when empty; names already there are not repeated) */
     run_end e;
     e.peak_swap_used_pages = peak_swap;
-    e.free_mean_pages = sampler_->free_mean();
+    e.free_under_pressure_pages = sampler_->free_under_pressure();
     e.free_min_pages = sampler_->free_min();
     e.sim_time_s = end_s;
     e.wall_time_s = wall_s;

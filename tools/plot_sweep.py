@@ -24,7 +24,7 @@ DEFAULT_METRICS = ["alloc_latency_p99_ns", "alloc_latency_p999_ns", "direct_recl
                    "pswpout_pages", "pswpin_pages", "kswapd_share_ratio"]
 TABLE_METRICS = ["alloc_latency_p50_ns", "alloc_latency_p99_ns", "alloc_response_p99_ns",
                  "major_fault_latency_p99_ns", "direct_reclaim_stalls_count", "direct_reclaim_longest_ms",
-                 "direct_reclaim_total_ms", "pswpout_pages", "pswpin_pages", "free_mean_mib", "oom_kills_count"]
+                 "direct_reclaim_total_ms", "pswpout_pages", "pswpin_pages", "file_refaults_pages", "free_under_pressure_mib", "oom_kills_count"]
 LOG_RATIO = 50.0
 
 
