@@ -58,23 +58,6 @@ bool bare_word(const std::string &s)
     return true;
 }
 
-std::string toml_string(const std::string &s)
-{
-    std::string out = "\"";
-    for (unsigned char c : s) {
-        if (c == '"' || c == '\\') {
-            out += '\\';
-            out += static_cast<char>(c);
-        } else if (c < 0x20 || c == 0x7f) {
-            char buf[8];
-            std::snprintf(buf, sizeof buf, "\\u%04x", c);
-            out += buf;
-        } else {
-            out += static_cast<char>(c);
-        }
-    }
-    return out + "\"";
-}
 
 /* The shortest text that reads back as the same double, always with a '.', 'e', inf or nan (a TOML float). */
 std::string float_text(double v)
@@ -308,6 +291,25 @@ void read_plots(const Reader &r, const toml::array &arr, SweepFile &sf)
 }
 
 } // namespace
+
+/* A double-quoted string with \", \\ and control characters escaped: valid TOML and valid JSON. */
+std::string toml_string(const std::string &s)
+{
+    std::string out = "\"";
+    for (unsigned char c : s) {
+        if (c == '"' || c == '\\') {
+            out += '\\';
+            out += static_cast<char>(c);
+        } else if (c < 0x20 || c == 0x7f) {
+            char buf[8];
+            std::snprintf(buf, sizeof buf, "\\u%04x", c);
+            out += buf;
+        } else {
+            out += static_cast<char>(c);
+        }
+    }
+    return out + "\"";
+}
 
 const std::vector<std::string> &sweep_metric_names()
 {

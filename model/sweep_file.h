@@ -73,6 +73,9 @@ SweepFile parse_sweep_file(const std::string &text, const std::string &path);
    wall_time_s, in their order. test_sweep checks the list against a real run's metrics.csv. */
 const std::vector<std::string> &sweep_metric_names();
 
+/* s double-quoted, escaped so that it reads back as TOML and as JSON (sweep.json, --set texts). */
+std::string toml_string(const std::string &s);
+
 } // namespace mmsim
 
 #endif

@@ -1,5 +1,7 @@
 #include "sweep_summary.h"
 
+#include "sweep_file.h"
+
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -28,23 +30,6 @@ std::string csv_row(const std::vector<std::string> &cells)
     return row + "\n";
 }
 
-std::string json_string(const std::string &s)
-{
-    std::string out = "\"";
-    for (unsigned char c : s) {
-        if (c == '"' || c == '\\') {
-            out += '\\';
-            out += static_cast<char>(c);
-        } else if (c < 0x20) {
-            char buf[8];
-            std::snprintf(buf, sizeof buf, "\\u%04x", c);
-            out += buf;
-        } else {
-            out += static_cast<char>(c);
-        }
-    }
-    return out + "\"";
-}
 
 /* Deterministic number text: integers as integers, others with 10 significant digits. */
 std::string number_text(double v)
@@ -230,13 +215,13 @@ SummaryResult write_summary(const SweepFile &sf, const std::vector<SweepPoint> &
     auto list = [](const std::vector<std::string> &v) {
         std::string s = "[";
         for (size_t i = 0; i < v.size(); i++)
-            s += (i ? ", " : "") + json_string(v[i]);
+            s += (i ? ", " : "") + toml_string(v[i]);
         return s + "]";
     };
     std::ostringstream js;
-    js << "{\n  \"name\": " << json_string(sf.name) << ",\n  \"purpose\": " << json_string(sf.purpose)
-       << ",\n  \"sweep_file\": " << json_string(std::filesystem::absolute(sf.path, ec).lexically_normal().string())
-       << ",\n  \"base\": " << json_string(std::filesystem::absolute(sf.base, ec).lexically_normal().string())
+    js << "{\n  \"name\": " << toml_string(sf.name) << ",\n  \"purpose\": " << toml_string(sf.purpose)
+       << ",\n  \"sweep_file\": " << toml_string(std::filesystem::absolute(sf.path, ec).lexically_normal().string())
+       << ",\n  \"base\": " << toml_string(std::filesystem::absolute(sf.base, ec).lexically_normal().string())
        << ",\n  \"columns\": " << list(columns) << ",\n  \"seeds\": [";
     for (size_t i = 0; i < seeds.size(); i++)
         js << (i ? ", " : "") << seeds[i];
@@ -244,8 +229,8 @@ SummaryResult write_summary(const SweepFile &sf, const std::vector<SweepPoint> &
        << ",\n  \"runs_finished\": " << res.finished << ",\n  \"plots\": [";
     for (size_t i = 0; i < sf.plots.size(); i++) {
         const SweepPlot &p = sf.plots[i];
-        js << (i ? "," : "") << "\n    {\"metric\": " << json_string(p.metric) << ", \"x\": " << json_string(p.x)
-           << ", \"lines\": " << (p.lines.empty() ? "null" : json_string(p.lines))
+        js << (i ? "," : "") << "\n    {\"metric\": " << toml_string(p.metric) << ", \"x\": " << toml_string(p.x)
+           << ", \"lines\": " << (p.lines.empty() ? "null" : toml_string(p.lines))
            << ", \"log\": " << (p.log < 0 ? "null" : p.log ? "true" : "false") << "}";
     }
     js << (sf.plots.empty() ? "" : "\n  ") << "]\n}\n";
