@@ -17,6 +17,7 @@ const char *to_string(alloc_kind k)
     case alloc_kind::file_fill: return "file_fill";
     case alloc_kind::kernel: return "kernel";
     case alloc_kind::exact: return "exact";
+    case alloc_kind::unfinished: return "unfinished";
     case alloc_kind::count: break;
     }
     return "?";

@@ -19,6 +19,7 @@ enum class alloc_kind : unsigned {
     file_fill,  /* page-cache miss, up to the allocation (the file read excluded) */
     kernel,     /* mm_alloc_pages (kernel allocation) */
     exact,      /* alloc_pages_exact */
+    unfinished, /* an anon fault still waiting when the run ended: the time waited so far */
     count
 };
 

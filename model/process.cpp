@@ -70,7 +70,7 @@ void process::record_unfinished(const sc_time &end)
 {
     if (pending_ && end > pending_since_) {
         const uint64_t ns = (end - pending_since_).value();
-        rec_.latency.record(pending_anon_new_ ? alloc_kind::anon_fault : alloc_kind::swap_in, ns, pending_interval_);
+        rec_.latency.record(alloc_kind::unfinished, ns, pending_interval_);
     }
     if (task_.in_direct_reclaim && end > task_.reclaim_begin)
         rec_.note_unfinished_stall((end - task_.reclaim_begin).to_seconds() * 1e3);
@@ -84,7 +84,6 @@ bool process::issue(const page_op &op, double now_s)
     if (pending_) {
         pending_since_ = local_time();
         pending_interval_ = interval_ns(op);
-        pending_anon_new_ = op.kind == op_kind::anon_new;
     }
     struct clear_pending {
         bool &p;

@@ -77,7 +77,6 @@ private:
     bool pending_ = false;         /* an allocating operation is in its transaction */
     sc_core::sc_time pending_since_;
     uint64_t pending_interval_ = 0;
-    bool pending_anon_new_ = false;
     bool started_ = false, killed_ = false, exited_ = false;
     sc_core::sc_event kill_event_;
 };

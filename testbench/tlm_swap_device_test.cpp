@@ -32,7 +32,7 @@ struct submitter : sc_core::sc_module {
         for (size_t i = 0; i < at.size(); i++) {
             tag = 0x1000 + (uint32_t)i;
             gp.set_command(tlm::TLM_WRITE_COMMAND);
-            gp.set_address(i * 4096);
+            gp.set_address(2 * i * 4096); // slots apart: queued writes of adjacent slots would merge
             sc_time d = at[i];
             socket->b_transport(gp, d);
             EXPECT_TRUE(gp.is_response_ok());
@@ -42,7 +42,7 @@ struct submitter : sc_core::sc_module {
         sc_core::wait(sc_time(1, sc_core::SC_SEC));
         inflight_after.push_back(dev->inflight(sc_core::sc_time_stamp()));
         gp.set_command(tlm::TLM_READ_COMMAND);
-        gp.set_address(2 * 4096);
+        gp.set_address(2 * 2 * 4096); // the third write's slot
         sc_time d = sc_core::SC_ZERO_TIME;
         socket->b_transport(gp, d);
         tag_read = tag;
@@ -79,7 +79,7 @@ TEST(SwapDevice, QueueDepthOverlapsAndTheRestQueue)
         EXPECT_EQ(s.inflight_after[2], 3u);
         EXPECT_EQ(s.inflight_after[3], 4u);
         EXPECT_EQ(s.inflight_after[4], 0u);                  // all complete after 1 s
-        EXPECT_EQ(s.tag_read, 0x1002u);                      // slot 2 kept its tag
+        EXPECT_EQ(s.tag_read, 0x1002u);                      // slot 4 kept the third write's tag
         EXPECT_EQ(dev.writes(), 4u);
         EXPECT_EQ(dev.reads(), 1u);
     });
@@ -189,31 +189,36 @@ TEST(SwapDevice, AdjacentReadsSubmittedTogetherMergeIntoOneRequest)
     });
 }
 
-// No merge: reads of non-adjacent slots, reads at different times, and writes.
-TEST(SwapDevice, OnlyAdjacentSimultaneousReadsMerge)
+// Reads merge only when adjacent and simultaneous; a write of the next slot joins a write that still
+// waits in the queue (elevator back merge), and a read never joins a write.
+TEST(SwapDevice, OnlyAdjacentSimultaneousReadsAndQueuedWritesMerge)
 {
     in_child([] {
         swap_profile hdd = profile("hdd");
         const sc_time lat(hdd.read_ns, SC_NS), wlat(hdd.write_ns, SC_NS);
+        const sc_time transfer(4096.0 * 1000.0 / hdd.bandwidth_mbps, SC_NS);
         swap_device dev("dev", hdd, 128);
         std::vector<request_list::req> r = {
             { tlm::TLM_READ_COMMAND, 10, sc_core::SC_ZERO_TIME },
             { tlm::TLM_READ_COMMAND, 12, sc_core::SC_ZERO_TIME },  // a gap: not adjacent
             { tlm::TLM_READ_COMMAND, 13, sc_time(1, SC_NS) },      // adjacent but later
-            { tlm::TLM_WRITE_COMMAND, 50, sc_time(1, SC_NS) },
-            { tlm::TLM_WRITE_COMMAND, 51, sc_time(1, SC_NS) },     // writes never merge
+            { tlm::TLM_WRITE_COMMAND, 50, sc_time(1, SC_NS) },     // queued behind the reads
+            { tlm::TLM_WRITE_COMMAND, 51, sc_time(1, SC_NS) },     // the next slot while 50 waits: merged
             { tlm::TLM_READ_COMMAND, 52, sc_time(1, SC_NS) },      // after a write: not merged into it
+            { tlm::TLM_WRITE_COMMAND, 60, sc_time(1, SC_NS) },     // not adjacent: its own request
         };
         request_list s("s", r);
         s.socket.bind(dev.socket);
         sc_core::sc_start();
-        ASSERT_EQ(s.done.size(), 6u);
+        ASSERT_EQ(s.done.size(), 7u);
         EXPECT_EQ(s.done[0], lat);
         EXPECT_EQ(s.done[1], 2.0 * lat);
         EXPECT_EQ(s.done[2], 3.0 * lat);
         EXPECT_EQ(s.done[3], 3.0 * lat + wlat);
-        EXPECT_EQ(s.done[4], 3.0 * lat + 2.0 * wlat);
-        EXPECT_EQ(s.done[5], 4.0 * lat + 2.0 * wlat);
+        EXPECT_EQ(s.done[4], 3.0 * lat + wlat + transfer); // one more transfer, no second seek
+        EXPECT_EQ(s.done[5], s.done[4] + lat);
+        EXPECT_EQ(s.done[6], s.done[5] + wlat);
         EXPECT_EQ(dev.merged_reads(), 0u);
+        EXPECT_EQ(dev.merged_writes(), 1u);
     });
 }

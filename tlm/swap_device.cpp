@@ -28,16 +28,17 @@ sc_time swap_device::schedule(const sc_time &arrival, bool write, uint64_t slot)
     sc_time done;
     if (profile_.cpu_bound) {
         done = arrival + latency;
-    } else if (!write && plug_.open && arrival == plug_.arrival && slot == plug_.last_slot + 1 &&
-               (plug_.pages + 1) * 4096u <= kMaxMergeBytes) {
-        /* blk_attempt_plug_merge (back merge): one more page of the same request */
+    } else if (((!write && plug_.open && arrival == plug_.arrival) ||
+                (write && plug_.write && arrival < plug_.start)) &&
+               slot == plug_.last_slot + 1 && (plug_.pages + 1) * 4096u <= kMaxMergeBytes) {
+        /* blk_attempt_plug_merge / elv_merge (back merge): one more page of the same request */
         bus_free_ += transfer_;
         done = std::max(plug_.done + transfer_, bus_free_);
         channel_free_[plug_.channel] = std::max(channel_free_[plug_.channel], done);
         plug_.done = done;
         plug_.last_slot = slot;
         plug_.pages++;
-        merged_reads_++;
+        (write ? merged_writes_ : merged_reads_)++;
     } else {
         auto ch = std::min_element(channel_free_.begin(), channel_free_.end());
         sc_time start = std::max(arrival, *ch);
@@ -45,7 +46,9 @@ sc_time swap_device::schedule(const sc_time &arrival, bool write, uint64_t slot)
         done = std::max(start + latency, bus_free_);
         *ch = done;
         plug_.open = !write;
+        plug_.write = write;
         plug_.arrival = arrival;
+        plug_.start = start;
         plug_.done = done;
         plug_.last_slot = slot;
         plug_.pages = 1;

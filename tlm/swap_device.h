@@ -16,7 +16,13 @@
  * at the same time as the previous request, a read of the slot before it,
  * joins that request: it adds one transfer time, not another latency, up to
  * kMaxMergeBytes per request. Swap readahead submits its reads this way, so
- * an HDD serves a readahead window with one seek. Writes are never merged.
+ * an HDD serves a readahead window with one seek.
+ * Elevator merge (the I/O scheduler's back merge, elv_merge): a write of the
+ * slot after the last write request joins it while that request still waits
+ * in the queue (not yet dispatched), up to kMaxMergeBytes. Swap-out allocates
+ * slots in order, so on a queue-depth-1 disk a reclaim batch becomes a few long
+ * writes; on SSDs, whose channels are rarely all busy, writes still go out one
+ * by one (the same time within a few percent: latency + transfers either way).
  */
 #ifndef MMSIM_TLM_SWAP_DEVICE_H
 #define MMSIM_TLM_SWAP_DEVICE_H
@@ -47,6 +53,7 @@ public:
     uint64_t reads() const { return reads_; }
     uint64_t writes() const { return writes_; }
     uint64_t merged_reads() const { return merged_reads_; } /* reads that joined the previous request */
+    uint64_t merged_writes() const { return merged_writes_; } /* writes that joined a queued write */
 
 private:
     void b_transport(tlm::tlm_generic_payload &gp, sc_core::sc_time &delay);
@@ -59,10 +66,11 @@ private:
     sc_core::sc_time transfer_;                  /* 4096 B / bandwidth */
     std::priority_queue<sc_core::sc_time, std::vector<sc_core::sc_time>, std::greater<sc_core::sc_time>>
         done_;                                   /* completion times not yet passed */
-    uint64_t reads_ = 0, writes_ = 0, merged_reads_ = 0;
+    uint64_t reads_ = 0, writes_ = 0, merged_reads_ = 0, merged_writes_ = 0;
     struct {
         bool open = false;         /* the last request was a read that a next one may join */
-        sc_core::sc_time arrival, done;
+        bool write = false;        /* the last request was a write (elevator merge while queued) */
+        sc_core::sc_time arrival, start, done;
         uint64_t last_slot = 0;
         unsigned pages = 0;
         size_t channel = 0;
