@@ -258,3 +258,40 @@ TEST_F(SlowpathTest, DmaRequestNeverOoms)
 }
 
 } // namespace
+
+// should_compact_retry (!CONFIG_COMPACTION, mmsim has no compaction): free memory above the min
+// watermark but only in order-0 pieces is fragmentation, not exhaustion. An order-1 request keeps
+// reclaiming instead of calling the OOM killer (here until the slow path's retry cap, since this
+// reclaim never progresses); with the order-0 watermark failing it still OOMs (Order3RetriesThenOoms).
+TEST_F(SlowpathTest, FragmentationAloneNeverCallsTheOomKiller)
+{
+    std::vector<uint32_t> pfns;
+    mm_alloc_result r;
+    task.flags |= MM_PF_MEMALLOC; // take every page, below min too
+    for (;;) {
+        mm_alloc_pages(n.get(), &task, 0, GFP_KERNEL, &r);
+        if (r.status != MM_ALLOC_OK)
+            break;
+        pfns.push_back(r.pfn);
+    }
+    task.flags &= ~MM_PF_MEMALLOC;
+    // free every other page: order-0 holes whose buddies stay allocated
+    std::sort(pfns.begin(), pfns.end());
+    for (size_t i = 0; i < pfns.size(); i += 2)
+        if ((pfns[i] & 1u) == 0 && i + 1 < pfns.size() && pfns[i + 1] == pfns[i] + 1)
+            mm_free_pages(n.get(), pfns[i], 0);
+    ASSERT_GT(nr_free(), 96u); // above high: plenty of order-0 pages
+    for (unsigned o = 1; o <= MM_MAX_PAGE_ORDER; o++)
+        ASSERT_EQ(n->zones[MM_ZONE_NORMAL].free_area[o].nr_free, 0u) << "order " << o;
+    n->zones[MM_ZONE_NORMAL].vm_stat[NR_ZONE_INACTIVE_FILE] = 1000; // reclaimable, never freed
+    n->kswapd_sleeping = true;
+    rec.events.clear();
+    mm_alloc_pages(n.get(), &task, 1, GFP_KERNEL, &r);
+    n->zones[MM_ZONE_NORMAL].vm_stat[NR_ZONE_INACTIVE_FILE] = 0;
+    EXPECT_EQ(r.status, MM_ALLOC_FAILED);
+    EXPECT_FALSE(r.oom_invoked);
+    EXPECT_GT(rec.count(MM_EV_RECLAIM_RETRY), size_t(MM_MAX_RECLAIM_RETRIES));
+    // order 0 in the same state is served at once
+    mm_alloc_pages(n.get(), &task, 0, GFP_KERNEL, &r);
+    EXPECT_EQ(r.status, MM_ALLOC_OK);
+}

@@ -115,6 +115,27 @@ static bool should_reclaim_retry(struct mm_node *n, gfp_t gfp, unsigned order,
 	return false; /* unreserve_highatomic_pageblock: no highatomic reserve in mmsim */
 }
 
+/*
+ * mm/page_alloc.c: should_compact_retry, the !CONFIG_COMPACTION variant (mmsim does not model
+ * compaction): an order 1..3 request keeps reclaiming while the order-0 min watermark holds, so
+ * fragmentation alone does not call the OOM killer; reclaim frees buddies until a block forms.
+ */
+static bool should_compact_retry(struct mm_node *n, unsigned order, const struct alloc_context *ac,
+				 unsigned alloc_flags)
+{
+	if (!order || order > MM_PAGE_ALLOC_COSTLY_ORDER)
+		return false;
+	for (int i = 0; n->zonelist[i] >= 0; i++) {
+		const struct zone *z = &n->zones[n->zonelist[i]];
+		if (n->zonelist[i] > ac->highest_zoneidx)
+			continue;
+		if (__zone_watermark_ok(z, 0, min_wmark_pages(z), ac->highest_zoneidx, alloc_flags,
+					(int64_t)z->nr_free_pages))
+			return true;
+	}
+	return false;
+}
+
 /* mm/page_alloc.c: __alloc_pages_cpuset_fallback (no cpusets: one attempt) */
 static uint32_t alloc_pages_cpuset_fallback(struct mm_node *n, gfp_t gfp, unsigned order,
 					    unsigned alloc_flags, const struct alloc_context *ac)
@@ -219,7 +240,10 @@ retry:
 		host_event(n, MM_EV_RECLAIM_RETRY, task_owner(t), no_progress_loops, 0, 0);
 		goto retry;
 	}
-	/* should_compact_retry: no compaction, no retry */
+	if (should_compact_retry(n, order, ac, alloc_flags)) {
+		host_event(n, MM_EV_RECLAIM_RETRY, task_owner(t), no_progress_loops, 0, 0);
+		goto retry;
+	}
 	pfn = alloc_pages_may_oom(n, t, gfp, order, ac, &progress, res);
 	if (pfn != MM_NIL)
 		return pfn;
