@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "../c_core/src/internal.h"
+#include "core_test_helpers.h"
 #include "fake_host.h"
 
 namespace {
@@ -43,12 +44,6 @@ uint32_t new_process(mm_node *n)
 	uint32_t id = mm_owner_create(n, MM_OWNER_PROCESS, 0, "p", err, sizeof(err));
 	EXPECT_NE(id, MM_NIL) << err;
 	return id;
-}
-
-std::string check(mm_node *n)
-{
-	char msg[256] = "";
-	return mm_check(n, msg, sizeof(msg)) == 0 ? std::string() : std::string(msg);
 }
 
 uint32_t slot_of(mm_node *n, uint32_t owner, uint32_t vpn)

@@ -3,6 +3,7 @@
 // and the consistency check after every reclaim pass in a randomized run.
 #include <gtest/gtest.h>
 
+#include "core_test_helpers.h"
 #include "fake_host.h"
 
 extern "C" uint64_t try_to_free_pages(struct mm_node *n, struct mm_task *t, unsigned order, gfp_t gfp);
@@ -11,21 +12,7 @@ namespace {
 
 constexpr uint64_t kRam = 16384, kSwap = 8192; // 64 MiB, 32 MiB
 
-uint32_t new_owner(mm_node *n, mm_owner_kind kind, int adj = 0)
-{
-	char err[200];
-	uint32_t id = mm_owner_create(n, kind, adj, "o", err, sizeof(err));
-	EXPECT_NE(id, MM_NIL) << err;
-	return id;
-}
-
 uint64_t lru(mm_node *n, mm_stat_item i) { return mm_stat(n, i); }
-
-std::string check(mm_node *n)
-{
-	char msg[256] = "";
-	return mm_check(n, msg, sizeof(msg)) == 0 ? std::string() : std::string(msg);
-}
 
 // Fill RAM with anon pages of p until an allocation would leave the fast path.
 void fill_until_low(mm_node *n, uint32_t p, uint32_t &vpn)

@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include "core_test_helpers.h"
 #include "fake_host.h"
 
 namespace {
@@ -26,12 +27,6 @@ mm_zone_info normal_zone(mm_node *n)
 	mm_zone_info zi;
 	mm_zone_get_info(n, MM_ZONE_NORMAL, &zi);
 	return zi;
-}
-
-std::string check(mm_node *n)
-{
-	char msg[256] = "";
-	return mm_check(n, msg, sizeof(msg)) == 0 ? std::string() : std::string(msg);
 }
 
 uint64_t freeswap(mm_node *n)

@@ -4,6 +4,7 @@
 // also when their owner exits or is OOM-killed during it.
 #include <gtest/gtest.h>
 
+#include "core_test_helpers.h"
 #include "fake_host.h"
 
 extern "C" uint64_t try_to_free_pages(struct mm_node *n, struct mm_task *t, unsigned order, gfp_t gfp);
@@ -12,20 +13,6 @@ extern "C" bool out_of_memory(struct mm_node *n, struct mm_task *t, unsigned ord
 namespace {
 
 constexpr uint64_t kRam = 16384, kSwap = 8192; // 64 MiB, 32 MiB
-
-std::string check(mm_node *n)
-{
-	char msg[256] = "";
-	return mm_check(n, msg, sizeof(msg)) == 0 ? std::string() : std::string(msg);
-}
-
-uint32_t new_owner(mm_node *n, mm_owner_kind kind, int adj = 0)
-{
-	char err[200];
-	uint32_t id = mm_owner_create(n, kind, adj, "o", err, sizeof(err));
-	EXPECT_NE(id, MM_NIL) << err;
-	return id;
-}
 
 // Touch 'pages' anon pages of owner p (no reclaim needed: well below RAM).
 void touch(mm_node *n, uint32_t p, uint32_t pages)

@@ -7,6 +7,7 @@
 
 #include <random>
 
+#include "core_test_helpers.h"
 #include "fake_host.h"
 
 extern "C" uint64_t try_to_free_pages(struct mm_node *n, struct mm_task *t, unsigned order, gfp_t gfp);
@@ -15,20 +16,6 @@ extern "C" bool out_of_memory(struct mm_node *n, struct mm_task *t, unsigned ord
 namespace {
 
 constexpr uint64_t kRam = 16384, kSwap = 16384; // 64 MiB, 64 MiB
-
-std::string check(mm_node *n)
-{
-	char msg[256] = "";
-	return mm_check(n, msg, sizeof(msg)) == 0 ? std::string() : std::string(msg);
-}
-
-uint32_t new_owner(mm_node *n, mm_owner_kind kind, int adj = 0)
-{
-	char err[200];
-	uint32_t id = mm_owner_create(n, kind, adj, "o", err, sizeof(err));
-	EXPECT_NE(id, MM_NIL) << err;
-	return id;
-}
 
 void touch(mm_node *n, uint32_t p, uint32_t from, uint32_t pages)
 {
