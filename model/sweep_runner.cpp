@@ -17,6 +17,8 @@
 #include <map>
 #include <sstream>
 
+#include "text_file.h"
+
 extern char **environ;
 
 namespace mmsim {
@@ -68,13 +70,6 @@ std::string seconds_text(double s)
     return buf;
 }
 
-bool write_file(const std::string &path, const std::string &text)
-{
-    std::ofstream f(path, std::ios::binary | std::ios::trunc);
-    f << text;
-    f.close();
-    return static_cast<bool>(f);
-}
 
 pid_t spawn_run(const SweepRun &r, std::string &error)
 {
@@ -186,7 +181,7 @@ bool prepare_run(const SweepRun &r, std::string &error)
     }
     std::filesystem::remove(r.dir + "/COMPLETE", ec);
     std::filesystem::remove(r.dir + "/FAILED", ec);
-    if (!write_file(r.dir + "/cmd.txt", r.command + "\n")) {
+    if (!write_text(r.dir + "/cmd.txt", r.command + "\n")) {
         error = r.dir + "/cmd.txt: cannot write";
         return false;
     }
@@ -212,7 +207,7 @@ RunnerResult run_pending(const std::vector<const SweepRun *> &pending, size_t to
 
     auto fail_run = [&](const SweepRun &r, const std::string &why) {
         res.failed++;
-        write_file(r.dir + "/FAILED", why + "\n");
+        write_text(r.dir + "/FAILED", why + "\n");
         std::fprintf(stderr, "mmsim sweep: run %s failed: %s\n", r.rel_dir.c_str(), why.c_str());
     };
     auto progress = [&]() {

@@ -1,6 +1,7 @@
 #include "sweep_summary.h"
 
 #include "sweep_file.h"
+#include "text_file.h"
 
 #include <cmath>
 #include <cstdio>
@@ -42,13 +43,6 @@ std::string number_text(double v)
     return buf;
 }
 
-bool write_text(const std::string &path, const std::string &text)
-{
-    std::ofstream f(path, std::ios::binary | std::ios::trunc);
-    f << text;
-    f.close();
-    return static_cast<bool>(f);
-}
 
 struct RunMetrics {
     bool finished = false;

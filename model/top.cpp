@@ -9,6 +9,7 @@
 #include "gtkw_writer.h"
 #include "prng.h"
 #include "run_metrics.h"
+#include "text_file.h"
 
 namespace mmsim {
 
@@ -195,13 +196,6 @@ uint64_t top::page_ops() const
 }
 
 namespace {
-bool write_text(const std::string &path, const std::string &text)
-{
-    std::ofstream f(path, std::ios::binary);
-    f << text;
-    return (bool)f;
-}
-
 std::string dump_text(size_t (*fn)(const mm_node *, char *, size_t), const mm_node *n)
 {
     size_t need = fn(n, nullptr, 0);
