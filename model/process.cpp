@@ -64,14 +64,14 @@ uint64_t process::transact()
 sc_time process::local_time() const { return sc_core::sc_time_stamp() + qk_.get_local_time(); }
 
 /* The stream's period in ns: what the coordinated-omission correction of the response latency needs. */
-static uint64_t interval_ns(const page_op &op) { return (uint64_t)std::llround(op.period * 1e9); }
+static uint64_t interval_ns(double period_s) { return (uint64_t)std::llround(period_s * 1e9); }
 
 void process::record_unfinished(const sc_time &end)
 {
-    if (pending_ && end > pending_since_) {
-        const uint64_t ns = (end - pending_since_).value();
-        rec_.latency.record(alloc_kind::unfinished, ns, pending_interval_);
-    }
+    const double waited_s = end.to_seconds() - pending_since_s_;
+    if (pending_ && waited_s > 0)
+        rec_.latency.record(alloc_kind::unfinished, (uint64_t)std::llround(waited_s * 1e9),
+                            interval_ns(pending_period_s_));
     if (task_.in_direct_reclaim && end > task_.reclaim_begin)
         rec_.note_unfinished_stall((end - task_.reclaim_begin).to_seconds() * 1e3);
 }
@@ -79,19 +79,14 @@ void process::record_unfinished(const sc_time &end)
 /* One workload operation; returns false when the process was OOM-killed. */
 bool process::issue(const page_op &op, double now_s)
 {
-    /* only anon faults wait long enough to matter at the end (reclaim, swap-in) */
-    pending_ = op.kind == op_kind::anon_new || op.kind == op_kind::anon_touch;
-    if (pending_) {
-        pending_since_ = local_time();
-        pending_interval_ = interval_ns(op);
-    }
-    struct clear_pending {
-        bool &p;
-        ~clear_pending() { p = false; }
-    } clear{pending_};
     switch (op.kind) {
     case op_kind::anon_new:
     case op_kind::anon_touch: {
+        /* only anon faults wait long enough to matter at the end (reclaim, swap-in); an order-N
+           block counts from its start (now_s, the caller's local time: no extra time stamp here) */
+        pending_ = true;
+        pending_since_s_ = now_s;
+        pending_period_s_ = op.period;
         unsigned n = op.kind == op_kind::anon_new ? 1u << op.order : 1;
         for (unsigned i = 0; i < n; i++) {
             req_.cmd = mm_cmd::anon_touch;
@@ -100,13 +95,14 @@ bool process::issue(const page_op &op, double now_s)
             page_ops_++;
             /* a fault that allocated: first touch (minor) or swap-in (major) */
             if (req_.fault == MM_FAULT_MINOR)
-                rec_.latency.record(alloc_kind::anon_fault, ns, interval_ns(op));
+                rec_.latency.record(alloc_kind::anon_fault, ns, interval_ns(op.period));
             else if (req_.fault == MM_FAULT_MAJOR)
-                rec_.latency.record(alloc_kind::swap_in, ns, interval_ns(op));
+                rec_.latency.record(alloc_kind::swap_in, ns, interval_ns(op.period));
             else if (req_.fault == MM_FAULT_KILLED)
-                return false;
+                break;
         }
-        return true;
+        pending_ = false;
+        return req_.fault != MM_FAULT_KILLED;
     }
     case op_kind::file_read:
     case op_kind::file_write:
@@ -121,7 +117,7 @@ bool process::issue(const page_op &op, double now_s)
                 /* a page-cache fill counts up to its allocation: the file read is submitted right after */
                 if (task_.file_read_marked)
                     ns -= (local_time() - task_.file_read_at).value();
-                rec_.latency.record(alloc_kind::file_fill, ns, interval_ns(op));
+                rec_.latency.record(alloc_kind::file_fill, ns, interval_ns(op.period));
             }
         }
         return req_.fault != MM_FAULT_KILLED;
@@ -132,7 +128,7 @@ bool process::issue(const page_op &op, double now_s)
         {
             uint64_t ns = transact();
             if (req_.alloc.status == MM_ALLOC_OK)
-                rec_.latency.record(alloc_kind::kernel, ns, interval_ns(op));
+                rec_.latency.record(alloc_kind::kernel, ns, interval_ns(op.period));
         }
         page_ops_++;
         wl_.allocated(op, req_.alloc.status == MM_ALLOC_OK ? req_.alloc.pfn : ~0u, now_s);
@@ -144,7 +140,7 @@ bool process::issue(const page_op &op, double now_s)
         {
             uint64_t ns = transact();
             if (req_.alloc.status == MM_ALLOC_OK)
-                rec_.latency.record(alloc_kind::exact, ns, interval_ns(op));
+                rec_.latency.record(alloc_kind::exact, ns, interval_ns(op.period));
         }
         page_ops_++;
         wl_.allocated(op, req_.alloc.status == MM_ALLOC_OK ? req_.pfn : ~0u, now_s);

@@ -74,9 +74,9 @@ private:
     tlm::tlm_generic_payload gp_;
     mm_request req_;
     uint64_t page_ops_ = 0;
-    bool pending_ = false;         /* an allocating operation is in its transaction */
-    sc_core::sc_time pending_since_;
-    uint64_t pending_interval_ = 0;
+    bool pending_ = false;         /* an anon fault is in its transaction */
+    double pending_since_s_ = 0;   /* when it was issued (local time, s) */
+    double pending_period_s_ = 0;  /* its stream's period (coordinated-omission correction) */
     bool started_ = false, killed_ = false, exited_ = false;
     sc_core::sc_event kill_event_;
 };
