@@ -116,10 +116,11 @@ static bool should_reclaim_retry(struct mm_node *n, gfp_t gfp, unsigned order,
 }
 
 /*
- * mm/page_alloc.c: should_compact_retry, the !CONFIG_COMPACTION variant (mmsim does not model
- * compaction): an order 1..3 request keeps reclaiming while the order-0 min watermark holds, so
- * fragmentation alone does not call the OOM killer; reclaim frees buddies until a block forms.
+ * No compaction in mmsim, so the !CONFIG_COMPACTION variant: an order 1..3 request keeps
+ * reclaiming while the order-0 min watermark holds, so fragmentation alone does not call the
+ * OOM killer; reclaim frees buddies until a block forms.
  */
+/* mm/page_alloc.c: should_compact_retry (!CONFIG_COMPACTION) */
 static bool should_compact_retry(struct mm_node *n, unsigned order, const struct alloc_context *ac,
 				 unsigned alloc_flags)
 {
