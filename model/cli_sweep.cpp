@@ -41,6 +41,13 @@ int bad(const std::string &msg)
     return 2;
 }
 
+/* An output file of the summary could not be written (disk full, permissions): exit 1. */
+int failed_write(const std::string &path)
+{
+    std::fprintf(stderr, "mmsim sweep: cannot write %s; the summary is incomplete\n", path.c_str());
+    return 1;
+}
+
 std::string tools_dir()
 {
     if (const char *env = std::getenv("MMSIM_TOOLS_DIR"); env && *env)
@@ -201,6 +208,8 @@ int cli_sweep(int argc, char **argv)
 
     if (collect) {
         const SummaryResult sr = write_summary(sf, points, seeds, runs, out_abs);
+        if (!sr.write_error.empty())
+            return failed_write(sr.write_error);
         list_unfinished(sr);
         if (plots)
             plot(out_abs, quiet);
@@ -222,6 +231,8 @@ int cli_sweep(int argc, char **argv)
     const auto t0 = std::chrono::steady_clock::now();
     const RunnerResult rr = run_pending(pending, runs.size(), out_abs, opt);
     const SummaryResult sr = write_summary(sf, points, seeds, runs, out_abs);
+    if (!sr.write_error.empty())
+        return failed_write(sr.write_error);
     const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     if (rr.interrupted) {
         std::fprintf(stderr, "mmsim sweep: interrupted: %zu of %zu runs finished (summary.csv has them); "

@@ -178,7 +178,8 @@ SummaryResult write_summary(const SweepFile &sf, const std::vector<SweepPoint> &
         row.push_back(done.empty() ? "" : buf);
         summary += csv_row(row);
     }
-    write_text(out_dir + "/summary.csv", summary);
+    if (!write_text(out_dir + "/summary.csv", summary) && res.write_error.empty())
+        res.write_error = out_dir + "/summary.csv";
 
     /* runs.csv: raw values as metrics.csv has them */
     std::vector<std::string> rheader = {"point"};
@@ -199,7 +200,8 @@ SummaryResult write_summary(const SweepFile &sf, const std::vector<SweepPoint> &
         row.push_back(rm[i].value(kWall));
         runs_csv += csv_row(row);
     }
-    write_text(out_dir + "/runs.csv", runs_csv);
+    if (!write_text(out_dir + "/runs.csv", runs_csv) && res.write_error.empty())
+        res.write_error = out_dir + "/runs.csv";
 
     /* sweep.json for tools/plot_sweep.py; sweep.toml: the sweep file as run */
     std::error_code ec;
@@ -228,7 +230,8 @@ SummaryResult write_summary(const SweepFile &sf, const std::vector<SweepPoint> &
            << ", \"log\": " << (p.log < 0 ? "null" : p.log ? "true" : "false") << "}";
     }
     js << (sf.plots.empty() ? "" : "\n  ") << "]\n}\n";
-    write_text(out_dir + "/sweep.json", js.str());
+    if (!write_text(out_dir + "/sweep.json", js.str()) && res.write_error.empty())
+        res.write_error = out_dir + "/sweep.json";
     return res;
 }
 

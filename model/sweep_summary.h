@@ -21,6 +21,7 @@ struct SummaryResult {
     size_t finished = 0;
     std::vector<const SweepRun *> failed;
     std::vector<const SweepRun *> missing; /* neither finished nor failed */
+    std::string write_error;               /* the first output file that could not be written */
 };
 
 /* One metrics.csv: names in file order and their values ("" = does not apply). False when unreadable. */

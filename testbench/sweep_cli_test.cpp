@@ -381,3 +381,21 @@ TEST(SweepCli, FailedRunIsReportedAndTheOthersComplete)
     EXPECT_EQ(column(read_csv(out / "summary.csv"), 2, "status"), "ok");
     fs::remove_all(dir);
 }
+
+/* A summary file that cannot be written (here a directory stands in its place) is an error naming it,
+   not a silent success. */
+TEST(SweepCli, UnwritableSummaryIsReported)
+{
+    const fs::path dir = temp_dir("sweep", "unwritable");
+    const fs::path file = write_sweep(dir, "w.toml",
+                                      "base = \"" + kScenario + "\"\nset = { scale = 0.0625, \"run.vcd\" = false }\n"
+                                      "[[axis]]\nkey = \"policy.swappiness\"\nvalues = [60]\n");
+    const fs::path out = dir / "out";
+    ASSERT_EQ(mmsim_cmd("sweep " + file.string() + " --out " + out.string() + " --quiet --no-plots", dir), 0)
+        << slurp(dir / "stderr.txt");
+    fs::remove(out / "summary.csv");
+    fs::create_directory(out / "summary.csv");
+    EXPECT_EQ(mmsim_cmd("sweep " + file.string() + " --out " + out.string() + " --collect --no-plots", dir), 1);
+    EXPECT_NE(slurp(dir / "stderr.txt").find("cannot write " + (out / "summary.csv").string()), std::string::npos)
+        << slurp(dir / "stderr.txt");
+}
